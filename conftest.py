@@ -1,0 +1,70 @@
+"""Shared test setup: plain static storage (no manifest needed), fast hashing, and personas."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+DEMO_PASSWORD = "Demo@2024"
+
+# role persona → demo username (see parindex/core/demo_data.py)
+PERSONAS = {
+    "admin": "admin",
+    "coordinator": "vanphong",
+    "leader": "lanhdao",
+    "unit_head": "truongphong",
+    "staff": "chuyenvien",
+    "appraiser": "thamdinh",
+}
+
+
+def pytest_configure(config) -> None:
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
+def _seed_demo() -> None:
+    call_command("seed_demo", quiet_logins=True, stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo data once per test database; each test's transaction rolls back to it."""
+    with django_db_blocker.unblock():
+        _seed_demo()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo organizations and users (reloaded after a transactional test flushed them)."""
+    from parindex.organizations.models import Organization
+
+    if not Organization.objects.filter(code="bp").exists():
+        _seed_demo()
+
+
+@pytest.fixture
+def outsider(db, django_user_model):
+    """A logged-in user with no role anywhere."""
+    return django_user_model.objects.create_user(
+        username="ngoai", password=DEMO_PASSWORD, full_name="Người ngoài"
+    )
+
+
+@pytest.fixture
+def login_as(client, django_user_model):
+    def _login(username: str):
+        client.force_login(django_user_model.objects.get(username=username))
+        return client
+
+    return _login

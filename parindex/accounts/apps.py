@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "parindex.accounts"
+    verbose_name = "Tài khoản"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from parindex.accounts.models import User
+
+        auditlog.register(User, exclude_fields=["password", "last_login"])

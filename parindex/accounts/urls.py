@@ -1,0 +1,12 @@
+from django.urls import path
+
+from parindex.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("", views.user_list, name="user_list"),
+    path("them/", views.user_create, name="user_create"),
+    path("<int:pk>/", views.user_edit, name="user_edit"),
+    path("<int:pk>/vai-tro/", views.membership_create, name="membership_create"),
+    path("<int:pk>/vai-tro/<int:membership_pk>/xoa/", views.membership_delete, name="membership_delete"),
+]

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from parindex.accounts.models import User
+from parindex.core import demo_data
+from parindex.organizations import services
+from parindex.organizations.models import Membership, Organization, OrganizationVersion
+
+
+class Command(BaseCommand):
+    help = "Load the demo organizations and users from the seed documents. Safe to run again."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+
+    @transaction.atomic
+    def handle(self, *args, quiet_logins: bool = False, **options) -> None:
+        created = self._organizations()
+        users = self._users()
+        self.stdout.write(f"Dữ liệu mẫu: {created} đơn vị mới, {users} tài khoản mới.")
+        if not quiet_logins:
+            self.stdout.write(self._logins_table())
+
+    def _organizations(self) -> int:
+        created = 0
+        for code, kind, name, short_name, parent_code in demo_data.ORGANIZATIONS:
+            if Organization.objects.filter(code=code).exists():
+                continue
+            parent = Organization.objects.get(code=parent_code) if parent_code else None
+            services.organization_create(
+                code=code,
+                kind=kind,
+                name=name,
+                short_name=short_name,
+                parent=parent,
+                year=demo_data.FIRST_DEMO_YEAR,
+                note="Dữ liệu mẫu",
+            )
+            created += 1
+        for code, year, name, short_name, note in demo_data.RENAMES:
+            organization = Organization.objects.get(code=code)
+            if OrganizationVersion.objects.filter(organization=organization, valid_from=year).exists():
+                continue
+            current = organization.versions.get(valid_until__isnull=True)
+            services.organization_rename(
+                organization=organization,
+                year=year,
+                name=name,
+                short_name=short_name,
+                parent=current.parent,
+                note=note,
+            )
+        return created
+
+    def _users(self) -> int:
+        created = 0
+        for username, full_name, roles in demo_data.USERS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, full_name=full_name)
+                user.set_password(demo_data.DEMO_PASSWORD)
+                user.save()
+                created += 1
+            for code, role in roles:
+                Membership.objects.get_or_create(
+                    user=user, organization=Organization.objects.get(code=code), role=role
+                )
+        return created
+
+    def _logins_table(self) -> str:
+        lines = ["", f"Tài khoản mẫu (mật khẩu chung: {demo_data.DEMO_PASSWORD}):"]
+        for username, full_name, roles in demo_data.USERS:
+            role_text = ", ".join(f"{role}@{code}" for code, role in roles)
+            lines.append(f"  {username:<12} {full_name:<18} {role_text}")
+        return "\n".join(lines)

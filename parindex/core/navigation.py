@@ -1,0 +1,28 @@
+"""The main navigation. An entry shows only to users whose memberships grant its permission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parindex.organizations.permissions import Perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    perm: Perm | None = None
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Tổng quan", "dashboard", "speedometer2"),
+    NavItem("Cơ cấu tổ chức", "organizations:tree", "diagram-3", Perm.ORG_VIEW),
+    NavItem("Đơn vị thẩm định", "organizations:appraised", "clipboard-check", Perm.APPRAISE),
+    NavItem("Người dùng", "accounts:user_list", "people", Perm.USER_MANAGE),
+    NavItem("Nhật ký thay đổi", "audit_log", "journal-text", Perm.AUDIT_VIEW),
+)
+
+
+def nav_items_for(access) -> list[NavItem]:
+    return [item for item in NAV_ITEMS if item.perm is None or access.has(item.perm)]

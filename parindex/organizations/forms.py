@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django import forms
+
+from parindex.core.forms import BootstrapFormMixin
+from parindex.core.working_year import available_years
+from parindex.organizations.models import OrganizationKind
+from parindex.organizations.tree import OrgTree
+
+
+def _org_choices(tree: OrgTree, org_ids: frozenset[int] | set[int], *, blank: str | None) -> list:
+    choices = [("", blank)] if blank is not None else []
+    for node, depth in tree.walk(only=set(org_ids)):
+        choices.append((str(node.org_id), "— " * depth + node.name))
+    return choices
+
+
+class YearField(forms.TypedChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            label="Có hiệu lực từ năm",
+            coerce=int,
+            choices=[(y, y) for y in available_years()],
+            **kwargs,
+        )
+
+
+class OrganizationCreateForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label="Loại", choices=OrganizationKind.choices)
+    code = forms.SlugField(
+        label="Mã", max_length=64, help_text="Chữ thường không dấu, số và gạch nối, ví dụ bp-stnmt-vp."
+    )
+    name = forms.CharField(label="Tên đầy đủ", max_length=255)
+    short_name = forms.CharField(label="Tên viết tắt", max_length=64, required=False)
+    parent = forms.TypedChoiceField(label="Trực thuộc", coerce=int, empty_value=None, required=False)
+    year = YearField()
+    note = forms.CharField(
+        label="Căn cứ (quyết định, ghi chú)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, tree: OrgTree, manageable: frozenset[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = _org_choices(tree, manageable, blank="— (cấp cao nhất) —")
+
+
+class OrganizationRenameForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label="Tên mới", max_length=255)
+    short_name = forms.CharField(label="Tên viết tắt", max_length=64, required=False)
+    parent = forms.TypedChoiceField(label="Trực thuộc", coerce=int, empty_value=None, required=False)
+    year = YearField()
+    note = forms.CharField(
+        label="Căn cứ (quyết định, ghi chú)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, tree: OrgTree, manageable: frozenset[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = _org_choices(tree, manageable, blank="— (cấp cao nhất) —")
+
+
+class OrganizationMergeForm(BootstrapFormMixin, forms.Form):
+    target = forms.TypedChoiceField(label="Sáp nhập vào", coerce=int)
+    year = YearField()
+    note = forms.CharField(
+        label="Căn cứ (quyết định, ghi chú)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, tree: OrgTree, manageable: frozenset[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = _org_choices(tree, manageable, blank=None)
+
+
+class OrganizationSplitForm(BootstrapFormMixin, forms.Form):
+    code = forms.SlugField(label="Mã đơn vị mới", max_length=64)
+    name = forms.CharField(label="Tên đơn vị mới", max_length=255)
+    short_name = forms.CharField(label="Tên viết tắt", max_length=64, required=False)
+    year = YearField()
+    note = forms.CharField(
+        label="Căn cứ (quyết định, ghi chú)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,35 @@
+"""Roles and what they allow. A role is held in one organization (a membership) and its
+permissions reach that organization and everything under it in the tree."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Quản trị hệ thống"
+    COORDINATOR = "coordinator", "Đầu mối CCHC (Văn phòng Sở)"
+    LEADER = "leader", "Lãnh đạo"
+    UNIT_HEAD = "unit_head", "Trưởng đơn vị"
+    STAFF = "staff", "Chuyên viên"
+    APPRAISER = "appraiser", "Thẩm định (Sở Nội vụ)"
+
+
+class Perm(StrEnum):
+    ORG_VIEW = "org.view"
+    ORG_MANAGE = "org.manage"
+    USER_MANAGE = "user.manage"
+    AUDIT_VIEW = "audit.view"
+    APPRAISE = "appraise"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.ADMIN: frozenset({Perm.ORG_VIEW, Perm.ORG_MANAGE, Perm.USER_MANAGE, Perm.AUDIT_VIEW}),
+    Role.COORDINATOR: frozenset({Perm.ORG_VIEW}),
+    Role.LEADER: frozenset({Perm.ORG_VIEW}),
+    Role.UNIT_HEAD: frozenset(),
+    Role.STAFF: frozenset(),
+    Role.APPRAISER: frozenset({Perm.APPRAISE}),
+}

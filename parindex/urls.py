@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from parindex.accounts.views import LoginView
+
+urlpatterns = [
+    path("dang-nhap/", LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("nguoi-dung/", include("parindex.accounts.urls")),
+    path("don-vi/", include("parindex.organizations.urls")),
+    path("django-admin/", admin.site.urls),
+    path("", include("parindex.core.urls")),
+]
