@@ -7,17 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-DEMO_PASSWORD = "Demo@2024"
-
-# role persona → demo username (see parindex/core/demo_data.py)
-PERSONAS = {
-    "admin": "admin",
-    "coordinator": "vanphong",
-    "leader": "lanhdao",
-    "unit_head": "truongphong",
-    "staff": "chuyenvien",
-    "appraiser": "thamdinh",
-}
+from parindex.core.demo_data import DEMO_PASSWORD
 
 
 def pytest_configure(config) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from conftest import PERSONAS
+from parindex.core.demo_data import USER_BY_ROLE as PERSONAS
 from parindex.accounts.models import User
 from parindex.organizations.models import Membership, Organization
 

@@ -75,3 +75,13 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("chuyenvien", "Hoàng Văn Nam", [("bp-stnmt-tt", "staff")]),
     ("thamdinh", "Đỗ Thị Mai", [("bp-snv", "appraiser")]),
 ]
+
+# One demo user per role, for the README and the tests.
+USER_BY_ROLE = {
+    "admin": "admin",
+    "coordinator": "vanphong",
+    "leader": "lanhdao",
+    "unit_head": "truongphong",
+    "staff": "chuyenvien",
+    "appraiser": "thamdinh",
+}

@@ -1,0 +1,53 @@
+"""Pages keep a bounded number of SQL queries however many organizations and users there are."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from parindex.accounts.models import User
+from parindex.organizations import services
+from parindex.organizations.models import Membership, Organization
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def grow(n: int) -> None:
+    """Add n units with one staff member each under the demo department."""
+    parent = Organization.objects.get(code="bp-stnmt")
+    for i in range(n):
+        unit = services.organization_create(
+            code=f"bulk-{n}-{i}", kind="unit", name=f"Đơn vị {i}", parent=parent, year=2019
+        )
+        user = User.objects.create(username=f"bulk-{n}-{i}", full_name=f"Người {i}")
+        Membership.objects.create(user=user, organization=unit, role="staff")
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["dashboard", "organizations:tree", "accounts:user_list", "audit_log"],
+)
+def test_it_keeps_queries_flat_as_data_grows(login_as, url_name):
+    client = login_as("admin")
+    url = reverse(url_name)
+    grow(3)
+    small = queries_for(client, url)
+    grow(25)
+    large = queries_for(client, url)
+    assert large == small, f"{url_name}: {small} → {large} queries"
+    assert small <= 12
+
+
+def test_it_keeps_the_organization_page_bounded(login_as):
+    client = login_as("admin")
+    grow(20)
+    url = reverse("organizations:detail", args=[Organization.objects.get(code="bp-stnmt").pk])
+    assert queries_for(client, url) <= 12
