@@ -11,6 +11,14 @@ PG_PROBE := import psycopg; psycopg.connect("postgresql://postgres@127.0.0.1:543
 # Tests must not pick up a developer's .env database.
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 
+# The app is not installed as a package: pip installs what pyproject.toml lists, pinned by constraints.txt.
+define PRINT_DEPS
+import tomllib
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+print("\n".join(project["dependencies"] + project["optional-dependencies"]["dev"]))
+endef
+export PRINT_DEPS
+
 .PHONY: help setup migrate seed static run dev lint format test test-sqlite test-pg test-e2e bench clean
 
 help:
@@ -20,7 +28,7 @@ help:
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade "pip>=24"
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -c "$$PRINT_DEPS" | $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -r /dev/stdin
 	@touch $(STAMP)
 
 setup: $(STAMP)
