@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from parindex.core.demo_data import USER_BY_ROLE as PERSONAS
 from parindex.accounts.models import User
+from parindex.core.demo_data import USER_BY_ROLE as PERSONAS
 from parindex.organizations.models import Membership, Organization
 
 ROLES = ["anonymous", "outsider", *PERSONAS]
