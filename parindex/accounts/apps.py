@@ -10,4 +10,4 @@ class AccountsConfig(AppConfig):
 
         from parindex.accounts.models import User
 
-        auditlog.register(User, exclude_fields=["password", "last_login"])
+        auditlog.register(User, exclude_fields=["id", "password", "last_login", "date_joined"])

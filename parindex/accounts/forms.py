@@ -52,7 +52,7 @@ class UserEditForm(BootstrapFormMixin, forms.Form):
 
 class MembershipForm(BootstrapFormMixin, forms.Form):
     organization = forms.TypedChoiceField(label="Cơ quan, đơn vị", coerce=int)
-    role = forms.ChoiceField(label="Vai trò", choices=Role.choices)
+    role = forms.ChoiceField(label="Vai trò", choices=Role.choices, initial=Role.STAFF)
 
     def __init__(self, *args, tree: OrgTree, org_ids: frozenset[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -10,7 +10,11 @@ class OrganizationsConfig(AppConfig):
 
         from parindex.organizations import models
 
-        auditlog.register(models.Organization)
-        auditlog.register(models.OrganizationVersion)
-        auditlog.register(models.OrganizationChange)
-        auditlog.register(models.Membership)
+        noise = ["id", "created_at", "updated_at"]
+        for model in (
+            models.Organization,
+            models.OrganizationVersion,
+            models.OrganizationChange,
+            models.Membership,
+        ):
+            auditlog.register(model, exclude_fields=noise)

@@ -101,7 +101,9 @@ class OrganizationChange(BaseModel):
         verbose_name="Đơn vị liên quan",
     )
     note = models.TextField("Căn cứ, ghi chú", blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="Người thực hiện"
+    )
 
     class Meta:
         verbose_name = "Thay đổi tổ chức"
