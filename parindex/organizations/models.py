@@ -102,7 +102,11 @@ class OrganizationChange(BaseModel):
     )
     note = models.TextField("Căn cứ, ghi chú", blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="Người thực hiện"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name="Người thực hiện",
     )
 
     class Meta:
