@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from auditlog.models import LogEntry
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -8,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from parindex.core.permissions import perm_required
+from parindex.core.selectors import audit_entries, audit_rows
 from parindex.core.working_year import SESSION_KEY, parse_year
 from parindex.organizations.access import access_for
 from parindex.organizations.permissions import Perm
@@ -43,11 +43,7 @@ def year_switch(request):
 
 @perm_required(Perm.AUDIT_VIEW)
 def audit_log(request):
-    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     access = access_for(request)
-    if not access.is_superuser:
-        entries = entries.filter(
-            additional_data__organization_id__in=list(access.org_ids_with(Perm.AUDIT_VIEW))
-        )
-    page = Paginator(entries, 50).get_page(request.GET.get("trang"))
-    return render(request, "core/audit_log.html", {"page": page})
+    scope = None if access.is_superuser else access.org_ids_with(Perm.AUDIT_VIEW)
+    page = Paginator(audit_entries(org_ids=scope), 50).get_page(request.GET.get("trang"))
+    return render(request, "core/audit_log.html", {"page": page, "rows": audit_rows(list(page))})

@@ -1,0 +1,28 @@
+import pytest
+from django.urls import reverse
+
+from parindex.organizations import services
+from parindex.organizations.models import Organization
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def rename(code, name):
+    org = Organization.objects.get(code=code)
+    version = org.versions.get(valid_until__isnull=True)
+    services.organization_rename(
+        organization=org, year=2026, name=name, short_name=version.short_name, parent=version.parent
+    )
+
+
+def test_it_shows_an_admin_readable_changes_of_their_own_organizations(login_as):
+    rename("bp-stnmt-tt", "Thanh tra Sở Nông nghiệp và Môi trường")
+    page = login_as("admin").get(reverse("audit_log")).content.decode()
+    assert "Thanh tra Sở Nông nghiệp và Môi trường" in page
+    assert "Trực thuộc:" in page
+    assert "Đổi tên / chuyển trực thuộc" in page
+
+
+def test_it_hides_changes_of_other_departments_from_a_department_admin(login_as):
+    rename("kh-stnmt-tt", "Thanh tra Sở Khánh Hòa mới")
+    assert "Thanh tra Sở Khánh Hòa mới" not in login_as("admin").get(reverse("audit_log")).content.decode()
