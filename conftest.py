@@ -46,9 +46,7 @@ def demo(db):
 @pytest.fixture
 def outsider(db, django_user_model):
     """A logged-in user with no role anywhere."""
-    return django_user_model.objects.create_user(
-        username="ngoai", password=DEMO_PASSWORD, full_name="Người ngoài"
-    )
+    return django_user_model.objects.create_user(username="ngoai", password=DEMO_PASSWORD, full_name="Người ngoài")
 
 
 @pytest.fixture

@@ -22,9 +22,7 @@ def user_create(*, username: str, full_name: str, email: str = "", phone: str = 
 
 
 @transaction.atomic
-def user_update(
-    *, user: User, full_name: str, email: str, phone: str, is_active: bool, password: str = ""
-) -> User:
+def user_update(*, user: User, full_name: str, email: str, phone: str, is_active: bool, password: str = "") -> User:
     user.full_name, user.email, user.phone, user.is_active = full_name, email, phone, is_active
     fields = ["full_name", "email", "phone", "is_active"]
     if password:

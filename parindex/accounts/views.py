@@ -95,8 +95,7 @@ def user_edit(request, pk: int):
             "form": form,
             "membership_form": MembershipForm(tree=access.tree, org_ids=scope),
             "memberships": [
-                (m, names.get(m.organization_id, m.organization.code), m.organization_id in scope)
-                for m in memberships
+                (m, names.get(m.organization_id, m.organization.code), m.organization_id in scope) for m in memberships
             ],
         },
     )

@@ -60,9 +60,7 @@ class OrganizationVersion(BaseModel):
         verbose_name_plural = "Phiên bản tên, trực thuộc"
         ordering = ["organization", "valid_from"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "valid_from"], name="orgversion_one_start_per_year"
-            ),
+            models.UniqueConstraint(fields=["organization", "valid_from"], name="orgversion_one_start_per_year"),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
                 name="orgversion_range_not_reversed",

@@ -46,8 +46,4 @@ def organization_members(*, organization: Organization) -> QuerySet[Membership]:
 
 
 def organization_names(*, year: int, org_ids: set[int]) -> dict[int, str]:
-    return dict(
-        versions_valid_in(year=year)
-        .filter(organization_id__in=org_ids)
-        .values_list("organization_id", "name")
-    )
+    return dict(versions_valid_in(year=year).filter(organization_id__in=org_ids).values_list("organization_id", "name"))

@@ -88,18 +88,14 @@ def organization_rename(
     elif organization.kind == OrganizationKind.UNIT:
         raise ApplicationError(ERR_UNIT_NEEDS_PARENT, field="parent")
     with transaction.atomic():
-        version = _version_replace_from(
-            current=current, year=year, name=name, short_name=short_name, parent=parent
-        )
+        version = _version_replace_from(current=current, year=year, name=name, short_name=short_name, parent=parent)
         OrganizationChange.objects.create(
             kind=ChangeKind.RENAMED, year=year, organization=organization, note=note, by=by
         )
     return version
 
 
-def organization_merge(
-    *, source: Organization, target: Organization, year: int, by=None, note: str = ""
-) -> None:
+def organization_merge(*, source: Organization, target: Organization, year: int, by=None, note: str = "") -> None:
     """From `year`, `source` no longer exists: its sub-units move under `target`."""
     if source.pk == target.pk:
         raise ApplicationError(ERR_MERGE_SELF, field="target")
@@ -113,9 +109,7 @@ def organization_merge(
     _refuse_later_versions(current=current, year=year)
     with transaction.atomic():
         for child in tree.children(source.pk):
-            child_version = OrganizationVersion.objects.get(
-                organization_id=child.org_id, valid_from=child.valid_from
-            )
+            child_version = OrganizationVersion.objects.get(organization_id=child.org_id, valid_from=child.valid_from)
             _version_replace_from(
                 current=child_version,
                 year=year,

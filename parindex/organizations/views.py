@@ -128,9 +128,7 @@ def rename(request, pk: int):
             ),
         )
         if done:
-            messages.success(
-                request, f"Đã đổi tên / trực thuộc từ năm {data['year']}; các năm trước giữ nguyên."
-            )
+            messages.success(request, f"Đã đổi tên / trực thuộc từ năm {data['year']}; các năm trước giữ nguyên.")
             return redirect("organizations:detail", pk=pk)
     return render(
         request,

@@ -9,9 +9,7 @@ from parindex.organizations.selectors import organization_tree
 
 
 def counts():
-    return tuple(
-        m.objects.count() for m in (Organization, OrganizationVersion, OrganizationChange, User, Membership)
-    )
+    return tuple(m.objects.count() for m in (Organization, OrganizationVersion, OrganizationChange, User, Membership))
 
 
 @pytest.mark.django_db
@@ -53,9 +51,6 @@ def test_it_does_not_duplicate_anything_when_run_again():
 @pytest.mark.django_db
 def test_it_shows_the_2025_rename_only_from_2025():
     call_command("seed_demo", quiet_logins=True, stdout=io.StringIO())
-    name = {
-        y: {n.code: n.name for n in organization_tree(year=y).nodes.values()}["bp-stnmt"]
-        for y in (2024, 2025)
-    }
+    name = {y: {n.code: n.name for n in organization_tree(year=y).nodes.values()}["bp-stnmt"] for y in (2024, 2025)}
     assert name[2024] == "Sở Tài nguyên và Môi trường tỉnh Bình Phước"
     assert name[2025] == "Sở Nông nghiệp và Môi trường tỉnh Bình Phước"

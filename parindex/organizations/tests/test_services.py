@@ -32,9 +32,7 @@ def dept(db):
 
 def test_it_renames_from_a_year_and_keeps_the_old_name_before(dept):
     unit = Organization.objects.get(code="u1")
-    services.organization_rename(
-        organization=unit, year=2025, name="Phòng Một Mới", short_name="P1", parent=dept
-    )
+    services.organization_rename(organization=unit, year=2025, name="Phòng Một Mới", short_name="P1", parent=dept)
     assert names(2024)["u1"] == "Phòng Một"
     assert names(2025)["u1"] == "Phòng Một Mới"
     assert names(2030)["u1"] == "Phòng Một Mới"
@@ -89,9 +87,7 @@ def test_it_refuses_to_move_a_unit_under_its_own_descendant(dept):
 def test_it_refuses_a_rename_that_changes_nothing(dept):
     unit = Organization.objects.get(code="u1")
     with pytest.raises(ApplicationError) as error:
-        services.organization_rename(
-            organization=unit, year=2024, name="Phòng Một", short_name="", parent=dept
-        )
+        services.organization_rename(organization=unit, year=2024, name="Phòng Một", short_name="", parent=dept)
     assert error.value.message == services.ERR_NOTHING_CHANGED
 
 
@@ -155,9 +151,7 @@ def test_it_records_every_change_in_the_audit_log(dept):
     from auditlog.models import LogEntry
 
     unit = Organization.objects.get(code="u1")
-    services.organization_rename(
-        organization=unit, year=2025, name="Phòng Một Mới", short_name="", parent=dept
-    )
+    services.organization_rename(organization=unit, year=2025, name="Phòng Một Mới", short_name="", parent=dept)
     entries = LogEntry.objects.filter(additional_data__organization_id=unit.pk)
     new_names = [entry.changes_dict.get("name", [None, None])[1] for entry in entries]
     assert "Phòng Một Mới" in new_names

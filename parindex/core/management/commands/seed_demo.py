@@ -64,9 +64,7 @@ class Command(BaseCommand):
                 user.save()
                 created += 1
             for code, role in roles:
-                Membership.objects.get_or_create(
-                    user=user, organization=Organization.objects.get(code=code), role=role
-                )
+                Membership.objects.get_or_create(user=user, organization=Organization.objects.get(code=code), role=role)
         return created
 
     def _logins_table(self) -> str:
