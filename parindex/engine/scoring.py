@@ -41,20 +41,22 @@ class Rollup:
         return index_percent(self.total, self.maximum, self.excluded_max)
 
 
-def clamp(value: Decimal, node: Node) -> Decimal:
-    low = -node.max_points if node.signed else ZERO
+def clamp(value: Decimal, node: Node, signed: bool = False) -> Decimal:
+    low = -node.max_points if signed or node.signed else ZERO
     return max(low, min(node.max_points, value))
 
 
 def aggregate(roots: Iterable[Node], leaves: Mapping[str, LeafScore | Decimal | None]) -> Rollup:
     """Parent = sum of its children, clamped to [0, max] ([−max, max] for signed nodes).
-    The maximum is the sum of the top-level maxima; excluded leaves' maxima are tracked so
-    the index can be rescaled on what remained applicable."""
+    Everything under a signed node is signed too. The maximum is the sum of the top-level
+    maxima; excluded leaves' maxima are tracked so the index can be rescaled on what remained
+    applicable."""
     rollup = Rollup()
 
-    def visit(node: Node) -> Decimal:
+    def visit(node: Node, under_signed: bool = False) -> Decimal:
+        signed = under_signed or node.signed
         if node.children:
-            points = clamp(sum((visit(child) for child in node.children), ZERO), node)
+            points = clamp(sum((visit(child, signed) for child in node.children), ZERO), node, signed)
         else:
             score = leaves.get(node.code)
             if score is None:
@@ -63,9 +65,9 @@ def aggregate(roots: Iterable[Node], leaves: Mapping[str, LeafScore | Decimal | 
             elif isinstance(score, LeafScore):
                 if score.excluded:
                     rollup.excluded_max += node.max_points
-                points = clamp(score.points, node)
+                points = clamp(score.points, node, signed)
             else:
-                points = clamp(score, node)
+                points = clamp(score, node, signed)
         rollup.points[node.code] = points
         return points
 
