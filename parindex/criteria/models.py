@@ -1,0 +1,127 @@
+"""Yearly criteria sets (Bộ tiêu chí) and their trees of criteria."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.urls import reverse
+
+from parindex.core.models import BaseModel
+from parindex.organizations.models import Organization, OrganizationKind
+
+
+class SetStatus(models.TextChoices):
+    DRAFT = "draft", "Dự thảo"
+    ACTIVE = "active", "Đang áp dụng"
+    ARCHIVED = "archived", "Lưu trữ"
+
+
+class Scoring(models.TextChoices):
+    SELF = "self", "Tự chấm"
+    SURVEY = "survey", "Điều tra xã hội học"
+    APPRAISER = "appraiser", "Thẩm định chấm"
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", "Chủ trì"
+    COORDINATING = "coordinating", "Phối hợp"
+
+
+class CriteriaSet(BaseModel):
+    code = models.SlugField("Mã", max_length=64, unique=True)
+    title = models.CharField("Tên bộ tiêu chí", max_length=500)
+    year = models.PositiveSmallIntegerField("Năm")
+    scope = models.CharField(
+        "Áp dụng cho", max_length=16, choices=OrganizationKind.choices, default=OrganizationKind.DEPARTMENT
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="criteria_sets",
+        verbose_name="Cơ quan sử dụng",
+    )
+    source_number = models.CharField("Số văn bản", max_length=100, blank=True)
+    source_date = models.DateField("Ngày văn bản", null=True, blank=True)
+    source_note = models.TextField("Nguồn", blank=True)
+    status = models.CharField("Trạng thái", max_length=16, choices=SetStatus.choices, default=SetStatus.DRAFT)
+    max_total = models.DecimalField("Tổng điểm tối đa", max_digits=7, decimal_places=2, null=True, blank=True)
+    # Classification bands, first match wins: [{"label": "Tốt", "at_least": "90"}, …, {"label": "Yếu"}]
+    bands = models.JSONField("Xếp loại", default=list, blank=True)
+    note = models.TextField("Ghi chú", blank=True)
+
+    class Meta:
+        verbose_name = "Bộ tiêu chí"
+        verbose_name_plural = "Bộ tiêu chí"
+        ordering = ["-year", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("criteria:set_detail", args=[self.code])
+
+    def get_additional_data(self) -> dict:
+        return {"organization_id": self.organization_id}
+
+
+class Criterion(BaseModel):
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    code = models.CharField("Mã", max_length=32)
+    position = models.PositiveIntegerField("Thứ tự")
+    level = models.PositiveSmallIntegerField("Cấp", default=1)
+    title = models.TextField("Tên tiêu chí")
+    max_points = models.DecimalField("Điểm tối đa", max_digits=6, decimal_places=2, null=True, blank=True)
+    signed = models.BooleanField("Điểm cộng / trừ", default=False)
+    scoring = models.CharField("Cách chấm", max_length=16, choices=Scoring.choices, default=Scoring.SELF)
+    rule = models.JSONField("Quy tắc tính điểm", null=True, blank=True)
+    rule_text = models.TextField("Cách tính điểm (nguyên văn)", blank=True)
+    evidence_guidance = models.TextField("Tài liệu kiểm chứng", blank=True)
+    timing = models.TextField("Thời gian thực hiện", blank=True)
+    note = models.TextField("Ghi chú", blank=True)
+    # Unit names from the source that matched no organization, kept verbatim until someone assigns them.
+    unresolved_lead = models.JSONField("Chủ trì chưa xác định", default=list, blank=True)
+    unresolved_coordinating = models.JSONField("Phối hợp chưa xác định", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "Tiêu chí"
+        verbose_name_plural = "Tiêu chí"
+        ordering = ["criteria_set", "position"]
+        constraints = [models.UniqueConstraint(fields=["criteria_set", "code"], name="criterion_code_unique_in_set")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("criteria:criterion_detail", args=[self.criteria_set.code, self.code])
+
+    def get_additional_data(self) -> dict:
+        return {"criteria_set": self.criteria_set_id}
+
+    @property
+    def max_or_zero(self) -> Decimal:
+        return self.max_points if self.max_points is not None else Decimal(0)
+
+
+class CriterionAssignment(BaseModel):
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="assignments")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="criterion_assignments", verbose_name="Đơn vị"
+    )
+    role = models.CharField("Vai trò", max_length=16, choices=AssignmentRole.choices)
+
+    class Meta:
+        verbose_name = "Phân công tiêu chí"
+        verbose_name_plural = "Phân công tiêu chí"
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "organization"], name="assignment_one_role_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code} – {self.organization} – {self.get_role_display()}"
+
+    def get_additional_data(self) -> dict:
+        return {"organization_id": self.organization_id}
