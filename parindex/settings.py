@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "parindex.core",
     "parindex.accounts",
     "parindex.organizations",
+    "parindex.criteria",
 ]
 
 MIDDLEWARE = [

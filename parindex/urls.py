@@ -9,6 +9,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("nguoi-dung/", include("parindex.accounts.urls")),
     path("don-vi/", include("parindex.organizations.urls")),
+    path("bo-tieu-chi/", include("parindex.criteria.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("parindex.core.urls")),
 ]

@@ -17,6 +17,7 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Tổng quan", "dashboard", "speedometer2"),
+    NavItem("Bộ tiêu chí", "criteria:set_list", "list-check", Perm.CRITERIA_VIEW),
     NavItem("Cơ cấu tổ chức", "organizations:tree", "diagram-3", Perm.ORG_VIEW),
     NavItem("Đơn vị thẩm định", "organizations:appraised", "clipboard-check", Perm.APPRAISE),
     NavItem("Người dùng", "accounts:user_list", "people", Perm.USER_MANAGE),

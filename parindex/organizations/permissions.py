@@ -23,13 +23,26 @@ class Perm(StrEnum):
     USER_MANAGE = "user.manage"
     AUDIT_VIEW = "audit.view"
     APPRAISE = "appraise"
+    CRITERIA_VIEW = "criteria.view"
+    CRITERIA_MANAGE = "criteria.manage"
+    CRITERIA_ASSIGN = "criteria.assign"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.ADMIN: frozenset({Perm.ORG_VIEW, Perm.ORG_MANAGE, Perm.USER_MANAGE, Perm.AUDIT_VIEW}),
-    Role.COORDINATOR: frozenset({Perm.ORG_VIEW}),
-    Role.LEADER: frozenset({Perm.ORG_VIEW}),
-    Role.UNIT_HEAD: frozenset(),
-    Role.STAFF: frozenset(),
-    Role.APPRAISER: frozenset({Perm.APPRAISE}),
+    Role.ADMIN: frozenset(
+        {
+            Perm.ORG_VIEW,
+            Perm.ORG_MANAGE,
+            Perm.USER_MANAGE,
+            Perm.AUDIT_VIEW,
+            Perm.CRITERIA_VIEW,
+            Perm.CRITERIA_MANAGE,
+            Perm.CRITERIA_ASSIGN,
+        }
+    ),
+    Role.COORDINATOR: frozenset({Perm.ORG_VIEW, Perm.CRITERIA_VIEW, Perm.CRITERIA_ASSIGN}),
+    Role.LEADER: frozenset({Perm.ORG_VIEW, Perm.CRITERIA_VIEW}),
+    Role.UNIT_HEAD: frozenset({Perm.CRITERIA_VIEW}),
+    Role.STAFF: frozenset({Perm.CRITERIA_VIEW}),
+    Role.APPRAISER: frozenset({Perm.APPRAISE, Perm.CRITERIA_VIEW}),
 }

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from parindex.accounts.models import User
 from parindex.core import demo_data
+from parindex.criteria.document import read_yaml
+from parindex.criteria.models import CriteriaSet, SetStatus
+from parindex.criteria.services import criteria_set_import, criteria_set_plan_import
 from parindex.organizations import services
 from parindex.organizations.models import Membership, Organization, OrganizationVersion
+
+LIBRARY = Path(__file__).resolve().parents[3] / "criteria" / "library"
 
 
 class Command(BaseCommand):
@@ -19,7 +26,8 @@ class Command(BaseCommand):
     def handle(self, *args, quiet_logins: bool = False, **options) -> None:
         created = self._organizations()
         users = self._users()
-        self.stdout.write(f"Dữ liệu mẫu: {created} đơn vị mới, {users} tài khoản mới.")
+        sets = self._criteria_sets()
+        self.stdout.write(f"Dữ liệu mẫu: {created} đơn vị mới, {users} tài khoản mới, {sets} bộ tiêu chí mới.")
         if not quiet_logins:
             self.stdout.write(self._logins_table())
 
@@ -65,6 +73,19 @@ class Command(BaseCommand):
                 created += 1
             for code, role in roles:
                 Membership.objects.get_or_create(user=user, organization=Organization.objects.get(code=code), role=role)
+        return created
+
+    def _criteria_sets(self) -> int:
+        created = 0
+        for path in sorted(LIBRARY.glob("*.yaml")):
+            document = read_yaml(path.read_text(encoding="utf-8"))
+            if CriteriaSet.objects.filter(code=document.header.get("code")).exists():
+                continue
+            plan = criteria_set_plan_import(document=document)
+            if plan.errors:
+                raise CommandError(f"{path.name}: " + "; ".join(f"{i.code} {i.message}" for i in plan.errors))
+            criteria_set_import(plan=plan, status=SetStatus.ACTIVE)
+            created += 1
         return created
 
     def _logins_table(self) -> str:

@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from parindex.core.permissions import call_service, perm_required
+from parindex.criteria import services
+from parindex.criteria.document import read_xlsx, read_yaml, write_xlsx, write_yaml
+from parindex.criteria.forms import CloneForm, ImportForm, calculator_fields, inputs_from_post
+from parindex.criteria.models import AssignmentRole, CriteriaSet, Criterion, CriterionAssignment
+from parindex.criteria.selectors import criteria_set_diff, criteria_sets, criteria_tree, document_from_set
+from parindex.engine.errors import RuleError
+from parindex.engine.rules import compile_rule
+from parindex.organizations.access import access_for
+from parindex.organizations.models import Organization, OrganizationKind
+from parindex.organizations.permissions import Perm
+
+SESSION_IMPORT = "criteria_import"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _get_set(code: str) -> CriteriaSet:
+    return get_object_or_404(CriteriaSet.objects.select_related("organization"), code=code)
+
+
+def _get_criterion(criteria_set: CriteriaSet, code: str) -> Criterion:
+    return get_object_or_404(Criterion, criteria_set=criteria_set, code=code)
+
+
+@perm_required(Perm.CRITERIA_VIEW)
+def set_list(request):
+    sets = list(criteria_sets().order_by("-year", "code"))
+    return render(
+        request,
+        "criteria/set_list.html",
+        {
+            "sets": sets,
+            "can_manage": access_for(request).has(Perm.CRITERIA_MANAGE),
+            "years": sorted({s.year for s in sets}, reverse=True),
+        },
+    )
+
+
+@perm_required(Perm.CRITERIA_VIEW)
+def set_detail(request, code: str):
+    criteria_set = _get_set(code)
+    access = access_for(request)
+    rows = criteria_tree(criteria_set=criteria_set)
+    mine_only = request.GET.get("cua_toi") == "1"
+    my_orgs = {org_id for org_id, _ in access.memberships}
+    if mine_only:
+        rows = _assigned_with_ancestors(rows, my_orgs)
+    areas: list[tuple[object, list]] = []
+    for row in rows:
+        if row.depth == 0 or not areas:
+            areas.append((row, []))
+        else:
+            areas[-1][1].append(row)
+    return render(
+        request,
+        "criteria/set_detail.html",
+        {
+            "criteria_set": criteria_set,
+            "areas": areas,
+            "mine_only": mine_only,
+            "can_manage": access.has(Perm.CRITERIA_MANAGE),
+            "can_assign": access.has(Perm.CRITERIA_ASSIGN),
+            "clone_form": CloneForm(initial={"year": criteria_set.year + 1}),
+            "other_sets": CriteriaSet.objects.exclude(pk=criteria_set.pk).order_by("-year", "code"),
+        },
+    )
+
+
+def _assigned_with_ancestors(rows, org_ids: set[int]):
+    by_id = {row.criterion.pk: row for row in rows}
+    keep: set[int] = set()
+    for row in rows:
+        if row.assigned_org_ids & org_ids:
+            node = row.criterion
+            while node is not None and node.pk not in keep:
+                keep.add(node.pk)
+                node = by_id[node.parent_id].criterion if node.parent_id else None
+    return [row for row in rows if row.criterion.pk in keep]
+
+
+@perm_required(Perm.CRITERIA_VIEW)
+def criterion_detail(request, code: str, criterion_code: str):
+    criteria_set = _get_set(code)
+    criterion = _get_criterion(criteria_set, criterion_code)
+    children = list(criterion.children.order_by("position"))
+    rule_error, fields = None, []
+    if not children and criterion.max_points is not None:
+        try:
+            fields = calculator_fields(compile_rule(criterion.rule, criterion.max_points))
+        except RuleError as error:
+            rule_error = error.message
+    row = next(r for r in criteria_tree(criteria_set=criteria_set) if r.criterion.pk == criterion.pk)
+    return render(
+        request,
+        "criteria/criterion_detail.html",
+        {
+            "criteria_set": criteria_set,
+            "criterion": criterion,
+            "row": row,
+            "children": children,
+            "ancestors": _ancestors(criterion),
+            "fields": fields,
+            "rule_error": rule_error,
+        },
+    )
+
+
+def _ancestors(criterion: Criterion) -> list[Criterion]:
+    chain = []
+    node = criterion.parent
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return list(reversed(chain))
+
+
+@require_POST
+@perm_required(Perm.CRITERIA_VIEW)
+def criterion_calculate(request, code: str, criterion_code: str):
+    criterion = _get_criterion(_get_set(code), criterion_code)
+    try:
+        rule = compile_rule(criterion.rule, criterion.max_or_zero)
+    except RuleError as error:
+        return render(request, "criteria/partials/_calc_result.html", {"error": error.message})
+    result = rule.evaluate(inputs_from_post(rule.fields(), request.POST))
+    return render(request, "criteria/partials/_calc_result.html", {"result": result, "criterion": criterion})
+
+
+@perm_required(Perm.CRITERIA_VIEW)
+def set_export(request, code: str, fmt: str):
+    criteria_set = _get_set(code)
+    document = document_from_set(criteria_set=criteria_set)
+    if fmt == "xlsx":
+        response = HttpResponse(write_xlsx(document), content_type=XLSX_TYPE)
+    elif fmt == "yaml":
+        response = HttpResponse(write_yaml(document), content_type="application/yaml; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{criteria_set.code}.{fmt}"'
+    return response
+
+
+@perm_required(Perm.CRITERIA_MANAGE)
+def set_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        if upload.name.lower().endswith(".xlsx"):
+            document = read_xlsx(content)
+        else:
+            document = read_yaml(content.decode("utf-8", errors="replace"))
+        replace = form.cleaned_data["replace"]
+        plan = services.criteria_set_plan_import(document=document, replace=replace)
+        request.session[SESSION_IMPORT] = {"yaml": write_yaml(document), "replace": replace, "name": upload.name}
+        return render(request, "criteria/import_preview.html", {"plan": plan, "file_name": upload.name})
+    return render(request, "criteria/import_upload.html", {"form": form})
+
+
+@require_POST
+@perm_required(Perm.CRITERIA_MANAGE)
+def set_import_confirm(request):
+    stored = request.session.get(SESSION_IMPORT)
+    if not stored:
+        messages.error(request, "Phiên nhập đã hết hạn; hãy tải tệp lên lại.")
+        return redirect("criteria:set_import")
+    plan = services.criteria_set_plan_import(document=read_yaml(stored["yaml"]), replace=stored["replace"])
+    if plan.errors:
+        return render(request, "criteria/import_preview.html", {"plan": plan, "file_name": stored["name"]})
+    criteria_set = services.criteria_set_import(plan=plan)
+    del request.session[SESSION_IMPORT]
+    messages.success(
+        request, f"Đã lưu bộ tiêu chí “{criteria_set.title}” ({len(plan.document.rows)} tiêu chí) ở trạng thái dự thảo."
+    )
+    return redirect(criteria_set)
+
+
+@require_POST
+@perm_required(Perm.CRITERIA_MANAGE)
+def set_clone(request, code: str):
+    source = _get_set(code)
+    form = CloneForm(request.POST)
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        new_code = form.cleaned_data["code"] or slugify(source.code.replace(str(source.year), str(year)))
+        clone = call_service(form, lambda: services.criteria_set_clone(source=source, year=year, code=new_code))
+        if clone:
+            messages.success(request, f"Đã sao chép sang năm {year} (dự thảo): “{clone.code}”.")
+            return redirect(clone)
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+    return redirect(source)
+
+
+@perm_required(Perm.CRITERIA_VIEW)
+def set_diff(request, code: str):
+    new = _get_set(code)
+    old = get_object_or_404(CriteriaSet, code=request.GET.get("so_voi", ""))
+    return render(
+        request, "criteria/set_diff.html", {"new": new, "old": old, "diff": criteria_set_diff(old=old, new=new)}
+    )
+
+
+def _matrix_units(request, criteria_set: CriteriaSet):
+    """The department whose units are assigned, among those the user may assign, and its units."""
+    access = access_for(request)
+    scope = access.org_ids_with(Perm.CRITERIA_ASSIGN)
+    departments = [
+        node for node in access.tree.nodes.values() if node.kind == OrganizationKind.DEPARTMENT and node.org_id in scope
+    ]
+    wanted = request.GET.get("don_vi") or request.POST.get("don_vi")
+    default = criteria_set.organization_id if criteria_set.organization_id in scope else None
+    chosen = next((d for d in departments if str(d.org_id) == str(wanted)), None) or next(
+        (d for d in departments if d.org_id == default), departments[0] if departments else None
+    )
+    if chosen is None:
+        raise Http404
+    units = list(access.tree.children(chosen.org_id))
+    return chosen, departments, units
+
+
+@perm_required(Perm.CRITERIA_ASSIGN)
+def assignment_matrix(request, code: str):
+    criteria_set = _get_set(code)
+    department, departments, units = _matrix_units(request, criteria_set)
+    rows = criteria_tree(criteria_set=criteria_set)
+    unit_ids = [u.org_id for u in units]
+    roles = {
+        (a.criterion_id, a.organization_id): a.role
+        for a in CriterionAssignment.objects.filter(criterion__criteria_set=criteria_set, organization_id__in=unit_ids)
+    }
+    matrix = [(row, [(unit, roles.get((row.criterion.pk, unit.org_id), "")) for unit in units]) for row in rows]
+    return render(
+        request,
+        "criteria/assignment_matrix.html",
+        {
+            "criteria_set": criteria_set,
+            "department": department,
+            "departments": departments,
+            "units": units,
+            "matrix": matrix,
+            "role_choices": AssignmentRole.choices,
+        },
+    )
+
+
+@require_POST
+@perm_required(Perm.CRITERIA_ASSIGN)
+def assignment_update(request, code: str):
+    criteria_set = _get_set(code)
+    department, _, units = _matrix_units(request, criteria_set)
+    criterion = get_object_or_404(Criterion, criteria_set=criteria_set, pk=request.POST.get("criterion"))
+    unit = next((u for u in units if str(u.org_id) == request.POST.get("unit")), None)
+    role = request.POST.get("role") or None
+    if unit is None or role not in (None, *AssignmentRole.values):
+        return HttpResponse("Dữ liệu phân công không hợp lệ.", status=400)
+    services.assignment_set(criterion=criterion, organization=Organization.objects.get(pk=unit.org_id), role=role)
+    context = {"criterion": criterion, "unit": unit, "role": role or "", "role_choices": AssignmentRole.choices,
+               "department": department, "criteria_set": criteria_set, "saved": True}  # fmt: skip
+    return render(request, "criteria/partials/_assignment_cell.html", context)
