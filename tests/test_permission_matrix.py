@@ -2,122 +2,125 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pytest
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from parindex.accounts.models import User
 from parindex.core.demo_data import USER_BY_ROLE as PERSONAS
+from parindex.criteria.models import Criterion
 from parindex.organizations.models import Membership, Organization
 
 ROLES = ["anonymous", "outsider", *PERSONAS]
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, LOGIN = 200, 302, 403, 404, "login"
+LOGGED_IN = ["outsider", *PERSONAS]
 
 ADMIN_ONLY = {"admin": OK}
+EVERY_ROLE = dict.fromkeys(PERSONAS, OK)
 ORG_VIEWERS = {"admin": OK, "coordinator": OK, "leader": OK}
+ASSIGNERS = {"admin": OK, "coordinator": OK}
 
 
-def ids(code):
+def org(code):
     return Organization.objects.get(code=code).pk
 
 
-# (name, method, url builder, {role: expected}); roles not listed get FORBIDDEN, anonymous gets LOGIN.
-VIEWS = [
-    ("dashboard", "get", lambda: reverse("dashboard"), dict.fromkeys(["outsider", *PERSONAS], OK)),
-    ("year_switch", "post", lambda: reverse("year_switch"), dict.fromkeys(["outsider", *PERSONAS], REDIRECT)),
-    ("audit_log", "get", lambda: reverse("audit_log"), ADMIN_ONLY),
-    ("org_tree", "get", lambda: reverse("organizations:tree"), ORG_VIEWERS),
-    (
-        "org_detail_own",
-        "get",
-        lambda: reverse("organizations:detail", args=[ids("bp-stnmt-tt")]),
-        ORG_VIEWERS,
-    ),
-    (
+def user(username):
+    return User.objects.get(username=username).pk
+
+
+def criterion(code):
+    return Criterion.objects.get(criteria_set__code="bp-stnmt-2024", code=code).pk
+
+
+@dataclass
+class Case:
+    label: str
+    url_name: str
+    expected: dict  # role → status; other logged-in roles get 403, anonymous is sent to log in
+    args: object = lambda: []
+    method: str = "get"
+    query: str = ""
+    data: object = field(default=lambda: {})
+
+
+CASES = [
+    Case("dashboard", "dashboard", dict.fromkeys(LOGGED_IN, OK)),
+    Case("year_switch", "year_switch", dict.fromkeys(LOGGED_IN, REDIRECT), method="post"),
+    Case("audit_log", "audit_log", ADMIN_ONLY),
+    Case("org_tree", "organizations:tree", ORG_VIEWERS),
+    Case("org_detail", "organizations:detail", ORG_VIEWERS, lambda: [org("bp-stnmt-tt")]),
+    Case(
         "org_detail_other_province",
-        "get",
-        lambda: reverse("organizations:detail", args=[ids("qb-stnmt")]),
+        "organizations:detail",
         dict.fromkeys(["admin", "coordinator", "leader"], NOT_FOUND),
+        lambda: [org("qb-stnmt")],
     ),
-    ("org_create", "get", lambda: reverse("organizations:create"), ADMIN_ONLY),
-    ("org_rename", "get", lambda: reverse("organizations:rename", args=[ids("bp-stnmt-tt")]), ADMIN_ONLY),
-    ("org_merge", "get", lambda: reverse("organizations:merge", args=[ids("bp-stnmt-tt")]), ADMIN_ONLY),
-    ("org_split", "get", lambda: reverse("organizations:split", args=[ids("bp-stnmt-tt")]), ADMIN_ONLY),
-    (
-        "org_rename_other_province",
-        "get",
-        lambda: reverse("organizations:rename", args=[ids("kh-stnmt-tt")]),
-        {"admin": NOT_FOUND},
-    ),
-    ("appraised", "get", lambda: reverse("organizations:appraised"), {"appraiser": OK}),
-    ("user_list", "get", lambda: reverse("accounts:user_list"), ADMIN_ONLY),
-    ("user_create", "get", lambda: reverse("accounts:user_create"), ADMIN_ONLY),
-    (
-        "user_edit",
-        "get",
-        lambda: reverse("accounts:user_edit", args=[User.objects.get(username="chuyenvien").pk]),
-        ADMIN_ONLY,
-    ),
-    (
-        "user_edit_out_of_scope",
-        "get",
-        lambda: reverse("accounts:user_edit", args=[User.objects.get(username="thamdinh").pk]),
-        {"admin": NOT_FOUND},
-    ),
-    (
-        "membership_create",
-        "post",
-        lambda: reverse("accounts:membership_create", args=[User.objects.get(username="chuyenvien").pk]),
-        {"admin": REDIRECT},
-    ),
-    (
+    Case("org_create", "organizations:create", ADMIN_ONLY),
+    Case("org_rename", "organizations:rename", ADMIN_ONLY, lambda: [org("bp-stnmt-tt")]),
+    Case("org_rename_other_province", "organizations:rename", {"admin": NOT_FOUND}, lambda: [org("kh-stnmt-tt")]),
+    Case("org_merge", "organizations:merge", ADMIN_ONLY, lambda: [org("bp-stnmt-tt")]),
+    Case("org_split", "organizations:split", ADMIN_ONLY, lambda: [org("bp-stnmt-tt")]),
+    Case("appraised", "organizations:appraised", {"appraiser": OK}),
+    Case("user_list", "accounts:user_list", ADMIN_ONLY),
+    Case("user_create", "accounts:user_create", ADMIN_ONLY),
+    Case("user_edit", "accounts:user_edit", ADMIN_ONLY, lambda: [user("chuyenvien")]),
+    Case("user_edit_out_of_scope", "accounts:user_edit", {"admin": NOT_FOUND}, lambda: [user("thamdinh")]),
+    Case("membership_create", "accounts:membership_create", {"admin": REDIRECT}, lambda: [user("chuyenvien")], "post"),
+    Case(
         "membership_delete",
-        "post",
-        lambda: reverse(
-            "accounts:membership_delete",
-            args=[
-                User.objects.get(username="chuyenvien").pk,
-                Membership.objects.get(user__username="chuyenvien").pk,
-            ],
-        ),
+        "accounts:membership_delete",
         {"admin": REDIRECT},
-    ),
-    (
-        "logout",
+        lambda: [user("chuyenvien"), Membership.objects.get(user__username="chuyenvien").pk],
         "post",
-        lambda: reverse("logout"),
-        dict.fromkeys(["anonymous", "outsider", *PERSONAS], REDIRECT),
     ),
+    Case("criteria_sets", "criteria:set_list", EVERY_ROLE),
+    Case("criteria_set", "criteria:set_detail", EVERY_ROLE, lambda: ["bp-stnmt-2024"]),
+    Case("criterion", "criteria:criterion_detail", EVERY_ROLE, lambda: ["dn-sct-2019", "1.1.2"]),
+    Case("criterion_calculate", "criteria:criterion_calculate", EVERY_ROLE, lambda: ["dn-sct-2019", "1.1.2"], "post"),
+    Case("criteria_export", "criteria:set_export", EVERY_ROLE, lambda: ["dn-sct-2019", "xlsx"]),
+    Case("criteria_diff", "criteria:set_diff", EVERY_ROLE, lambda: ["bp-stnmt-2024"], query="?so_voi=province-2024"),
+    Case("criteria_import", "criteria:set_import", ADMIN_ONLY),
+    Case("criteria_import_confirm", "criteria:set_import_confirm", {"admin": REDIRECT}, method="post"),
+    Case("criteria_clone", "criteria:set_clone", {"admin": REDIRECT}, lambda: ["dn-sct-2019"], "post"),
+    Case("assignment_matrix", "criteria:assignment_matrix", ASSIGNERS, lambda: ["bp-stnmt-2024"]),
+    Case(
+        "assignment_update",
+        "criteria:assignment_update",
+        ASSIGNERS,
+        lambda: ["bp-stnmt-2024"],
+        "post",
+        data=lambda: {"criterion": criterion("1.1.2"), "unit": org("bp-stnmt-tt"), "role": ""},
+    ),
+    Case("login", "login", dict.fromkeys(["anonymous", *LOGGED_IN], OK)),
+    Case("logout", "logout", dict.fromkeys(["anonymous", *LOGGED_IN], REDIRECT), method="post"),
 ]
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("name", "method", "url", "expected"), VIEWS, ids=[v[0] for v in VIEWS])
-def test_it_gives_each_role_exactly_its_access(demo, outsider, client, role, name, method, url, expected):
+@pytest.mark.parametrize("case", CASES, ids=[c.label for c in CASES])
+def test_it_gives_each_role_exactly_its_access(demo, outsider, client, role, case):
     if role == "outsider":
         client.force_login(outsider)
     elif role != "anonymous":
         client.force_login(User.objects.get(username=PERSONAS[role]))
-    want = expected.get(role, LOGIN if role == "anonymous" else FORBIDDEN)
-    response = getattr(client, method)(url())
+    want = case.expected.get(role, LOGIN if role == "anonymous" else FORBIDDEN)
+    if case.url_name == "login" and role != "anonymous":
+        want = REDIRECT  # a logged-in user is sent on to the dashboard
+    url = reverse(case.url_name, args=case.args()) + case.query
+    response = getattr(client, case.method)(url, case.data())
     if want == LOGIN:
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
     else:
-        assert response.status_code == want, f"{role} → {name}"
+        assert response.status_code == want, f"{role} → {case.label}"
 
 
 def test_the_matrix_covers_every_named_url():
-    from django.urls import get_resolver
-
-    covered = {
-        "dashboard", "year_switch", "audit_log", "organizations:tree", "organizations:detail",
-        "organizations:create", "organizations:rename", "organizations:merge", "organizations:split",
-        "organizations:appraised", "accounts:user_list", "accounts:user_create", "accounts:user_edit",
-        "accounts:membership_create", "accounts:membership_delete", "logout", "login",
-    }  # fmt: skip
     resolver = get_resolver()
     named = {k for k in resolver.reverse_dict if isinstance(k, str)}
     for namespace, (_, sub) in resolver.namespace_dict.items():
         if namespace != "admin":
             named |= {f"{namespace}:{k}" for k in sub.reverse_dict if isinstance(k, str)}
-    assert named - covered == set()
+    assert named - {case.url_name for case in CASES} == set()

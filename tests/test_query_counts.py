@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from parindex.accounts.models import User
 from parindex.organizations import services
@@ -33,7 +33,7 @@ def queries_for(client, url: str) -> int:
 
 @pytest.mark.parametrize(
     "url_name",
-    ["dashboard", "organizations:tree", "accounts:user_list", "audit_log"],
+    ["dashboard", "organizations:tree", "accounts:user_list", "audit_log", "criteria:set_list"],
 )
 def test_it_keeps_queries_flat_as_data_grows(login_as, url_name):
     client = login_as("admin")
@@ -51,3 +51,17 @@ def test_it_keeps_the_organization_page_bounded(login_as):
     grow(20)
     url = reverse("organizations:detail", args=[Organization.objects.get(code="bp-stnmt").pk])
     assert queries_for(client, url) <= 12
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse_lazy("criteria:set_detail", args=["dn-sct-2019"]),
+        reverse_lazy("criteria:set_detail", args=["bp-stnmt-2024"]),
+        reverse_lazy("criteria:assignment_matrix", args=["bp-stnmt-2024"]),
+        reverse_lazy("criteria:criterion_detail", args=["dn-sct-2019", "3.2.6"]),
+    ],
+)
+def test_it_keeps_criteria_pages_bounded_whatever_the_set_size(login_as, url):
+    """91 to 110 criteria, each with several assignments: still a handful of queries."""
+    assert queries_for(login_as("admin"), str(url)) <= 12
