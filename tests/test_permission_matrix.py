@@ -84,6 +84,7 @@ CASES = [
     Case("criteria_import", "criteria:set_import", ADMIN_ONLY),
     Case("criteria_import_confirm", "criteria:set_import_confirm", {"admin": REDIRECT}, method="post"),
     Case("criteria_clone", "criteria:set_clone", {"admin": REDIRECT}, lambda: ["dn-sct-2019"], "post"),
+    Case("criteria_status", "criteria:set_status", {"admin": REDIRECT}, lambda: ["dn-sct-2019"], "post"),
     Case("assignment_matrix", "criteria:assignment_matrix", ASSIGNERS, lambda: ["bp-stnmt-2024"]),
     Case(
         "assignment_update",

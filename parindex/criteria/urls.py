@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:code>/xuat.<str:fmt>", views.set_export, name="set_export"),
     path("<slug:code>/sao-chep/", views.set_clone, name="set_clone"),
     path("<slug:code>/so-sanh/", views.set_diff, name="set_diff"),
+    path("<slug:code>/trang-thai/", views.set_status, name="set_status"),
     path("<slug:code>/phan-cong/", views.assignment_matrix, name="assignment_matrix"),
     path("<slug:code>/phan-cong/luu/", views.assignment_update, name="assignment_update"),
     path("<slug:code>/tieu-chi/<str:criterion_code>/", views.criterion_detail, name="criterion_detail"),

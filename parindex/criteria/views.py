@@ -10,7 +10,7 @@ from parindex.core.permissions import call_service, perm_required
 from parindex.criteria import services
 from parindex.criteria.document import read_xlsx, read_yaml, write_xlsx, write_yaml
 from parindex.criteria.forms import CloneForm, ImportForm, calculator_fields, inputs_from_post
-from parindex.criteria.models import AssignmentRole, CriteriaSet, Criterion, CriterionAssignment
+from parindex.criteria.models import AssignmentRole, CriteriaSet, Criterion, CriterionAssignment, SetStatus
 from parindex.criteria.selectors import criteria_set_diff, criteria_sets, criteria_tree, document_from_set
 from parindex.engine.errors import RuleError
 from parindex.engine.rules import compile_rule
@@ -69,6 +69,7 @@ def set_detail(request, code: str):
             "can_manage": access.has(Perm.CRITERIA_MANAGE),
             "can_assign": access.has(Perm.CRITERIA_ASSIGN),
             "clone_form": CloneForm(initial={"year": criteria_set.year + 1}),
+            "statuses": SetStatus.choices,
             "other_sets": CriteriaSet.objects.exclude(pk=criteria_set.pk).order_by("-year", "code"),
         },
     )
@@ -198,6 +199,19 @@ def set_clone(request, code: str):
     for errors in form.errors.values():
         messages.error(request, " ".join(errors))
     return redirect(source)
+
+
+@require_POST
+@perm_required(Perm.CRITERIA_MANAGE)
+def set_status(request, code: str):
+    criteria_set = _get_set(code)
+    status = request.POST.get("status")
+    if status not in SetStatus.values:
+        messages.error(request, "Trạng thái không hợp lệ.")
+    else:
+        services.criteria_set_set_status(criteria_set=criteria_set, status=status)
+        messages.success(request, f"Bộ tiêu chí chuyển sang trạng thái “{SetStatus(status).label}”.")
+    return redirect(criteria_set)
 
 
 @perm_required(Perm.CRITERIA_VIEW)

@@ -121,3 +121,12 @@ def test_the_matrix_refuses_a_unit_outside_the_coordinators_department(login_as)
     )
     assert response.status_code == 400
     assert not CriterionAssignment.objects.filter(criterion=criterion, role="lead").exists()
+
+
+def test_an_admin_archives_a_set_and_a_bad_status_changes_nothing(login_as):
+    client = login_as("admin")
+    url = reverse("criteria:set_status", args=["province-2024"])
+    client.post(url, {"status": "archived"})
+    assert CriteriaSet.objects.get(code="province-2024").status == "archived"
+    client.post(url, {"status": "deleted"})
+    assert CriteriaSet.objects.get(code="province-2024").status == "archived"
