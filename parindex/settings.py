@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "parindex.accounts",
     "parindex.organizations",
     "parindex.criteria",
+    "parindex.plans",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("nguoi-dung/", include("parindex.accounts.urls")),
     path("don-vi/", include("parindex.organizations.urls")),
     path("bo-tieu-chi/", include("parindex.criteria.urls")),
+    path("ke-hoach/", include("parindex.plans.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("parindex.core.urls")),
 ]

@@ -17,6 +17,8 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Tổng quan", "dashboard", "speedometer2"),
+    NavItem("Việc của tôi", "plans:my_work", "check2-square", Perm.TASK_WORK),
+    NavItem("Kế hoạch", "plans:plan_list", "calendar3", Perm.PLAN_VIEW),
     NavItem("Bộ tiêu chí", "criteria:set_list", "list-check", Perm.CRITERIA_VIEW),
     NavItem("Cơ cấu tổ chức", "organizations:tree", "diagram-3", Perm.ORG_VIEW),
     NavItem("Đơn vị thẩm định", "organizations:appraised", "clipboard-check", Perm.APPRAISE),

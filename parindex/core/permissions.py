@@ -28,6 +28,23 @@ def perm_required(perm: Perm) -> Callable:
     return decorator
 
 
+def any_perm_required(*perms: Perm) -> Callable:
+    """Like perm_required, for views several roles reach through different permissions."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            access = access_for(request)
+            if not any(access.has(perm) for perm in perms):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 def call_service(form: Form, service: Callable[[], object]) -> object | None:
     """Run a service; a refusal becomes an error on the form so the user keeps what they typed."""
     try:

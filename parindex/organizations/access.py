@@ -64,6 +64,11 @@ class Access:
                 }
         return frozenset(appraised)
 
+    def member_unit_ids(self, perm: Perm) -> set[int]:
+        """The organizations the user is directly a member of with `perm` (no descendants):
+        whose tasks are "my work"."""
+        return {org_id for org_id, role in self.memberships if perm in ROLE_PERMISSIONS.get(role, ())}
+
     def _compute_scope(self, perm: Perm) -> set[int]:
         if self.is_superuser:
             return set(self.tree.nodes)

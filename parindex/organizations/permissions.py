@@ -26,6 +26,10 @@ class Perm(StrEnum):
     CRITERIA_VIEW = "criteria.view"
     CRITERIA_MANAGE = "criteria.manage"
     CRITERIA_ASSIGN = "criteria.assign"
+    PLAN_VIEW = "plan.view"
+    PLAN_MANAGE = "plan.manage"
+    TASK_WORK = "task.work"
+    EXTENSION_DECIDE = "extension.decide"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -38,11 +42,24 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CRITERIA_VIEW,
             Perm.CRITERIA_MANAGE,
             Perm.CRITERIA_ASSIGN,
+            Perm.PLAN_VIEW,
+            Perm.PLAN_MANAGE,
+            Perm.EXTENSION_DECIDE,
         }
     ),
-    Role.COORDINATOR: frozenset({Perm.ORG_VIEW, Perm.CRITERIA_VIEW, Perm.CRITERIA_ASSIGN}),
-    Role.LEADER: frozenset({Perm.ORG_VIEW, Perm.CRITERIA_VIEW}),
-    Role.UNIT_HEAD: frozenset({Perm.CRITERIA_VIEW}),
-    Role.STAFF: frozenset({Perm.CRITERIA_VIEW}),
+    Role.COORDINATOR: frozenset(
+        {
+            Perm.ORG_VIEW,
+            Perm.CRITERIA_VIEW,
+            Perm.CRITERIA_ASSIGN,
+            Perm.PLAN_VIEW,
+            Perm.PLAN_MANAGE,
+            Perm.TASK_WORK,
+            Perm.EXTENSION_DECIDE,
+        }
+    ),
+    Role.LEADER: frozenset({Perm.ORG_VIEW, Perm.CRITERIA_VIEW, Perm.PLAN_VIEW}),
+    Role.UNIT_HEAD: frozenset({Perm.CRITERIA_VIEW, Perm.TASK_WORK}),
+    Role.STAFF: frozenset({Perm.CRITERIA_VIEW, Perm.TASK_WORK}),
     Role.APPRAISER: frozenset({Perm.APPRAISE, Perm.CRITERIA_VIEW}),
 }

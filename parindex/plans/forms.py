@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django import forms
+
+from parindex.core.forms import BootstrapFormMixin
+from parindex.core.working_year import available_years
+from parindex.plans.models import DayOffKind, PlanKind
+
+DATE_INPUT = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+MAX_APPENDIX_BYTES = 10 * 1024 * 1024
+ERR_NO_SOURCE = "Hãy dán bảng phụ lục hoặc chọn một tệp DOCX / XLSX."
+ERR_SOURCE_TYPE = "Chỉ nhận tệp .docx hoặc .xlsx (hoặc dán văn bản)."
+
+
+class PlanForm(BootstrapFormMixin, forms.Form):
+    organization = forms.TypedChoiceField(label="Cơ quan", coerce=int)
+    year = forms.TypedChoiceField(label="Năm", coerce=int)
+    kind = forms.ChoiceField(label="Loại kế hoạch", choices=PlanKind.choices)
+    title = forms.CharField(label="Tên kế hoạch", max_length=500)
+    document_number = forms.CharField(label="Số văn bản", max_length=100, required=False)
+    document_date = forms.DateField(label="Ngày ban hành", required=False, widget=forms.DateInput(attrs=DATE_INPUT))
+    objectives = forms.CharField(
+        label="Mục tiêu, chỉ tiêu (mỗi dòng một chỉ tiêu)",
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "Tỷ lệ hài lòng > 87 %\n≥ 95 % hồ sơ giải quyết đúng hạn"}
+        ),
+    )
+
+    def __init__(self, *args, organizations: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = organizations
+        self.fields["year"].choices = [(y, y) for y in available_years()]
+
+
+class AppendixForm(PlanForm):
+    pasted = forms.CharField(
+        label="Dán bảng phụ lục (sao chép từ Word/Excel)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "font-monospace small"}),
+    )
+    file = forms.FileField(label="hoặc tải tệp phụ lục (.docx, .xlsx)", required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if not data.get("pasted", "").strip() and not upload:
+            raise forms.ValidationError(ERR_NO_SOURCE)
+        if upload:
+            is_zip = upload.read(4).startswith(b"PK\x03\x04")
+            upload.seek(0)
+            if not upload.name.lower().endswith((".docx", ".xlsx")) or upload.size > MAX_APPENDIX_BYTES or not is_zip:
+                self.add_error("file", ERR_SOURCE_TYPE)
+        return data
+
+
+class ProgressForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(label="Nội dung cập nhật", widget=forms.Textarea(attrs={"rows": 2}))
+    percent = forms.IntegerField(label="Tiến độ (%)", min_value=0, max_value=100)
+    evidence_link = forms.URLField(label="Liên kết tài liệu kiểm chứng", required=False)
+
+
+class DoneForm(BootstrapFormMixin, forms.Form):
+    done_on = forms.DateField(label="Ngày hoàn thành", widget=forms.DateInput(attrs=DATE_INPUT))
+    product = forms.CharField(label="Sản phẩm (số, ngày văn bản…)", widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ExtensionForm(BootstrapFormMixin, forms.Form):
+    new_due = forms.DateField(label="Đề nghị gia hạn đến ngày", widget=forms.DateInput(attrs=DATE_INPUT))
+    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EventForm(BootstrapFormMixin, forms.Form):
+    event_date = forms.DateField(label="Ngày phát sinh sự kiện", widget=forms.DateInput(attrs=DATE_INPUT))
+
+
+class CalendarDayForm(BootstrapFormMixin, forms.Form):
+    day = forms.DateField(label="Ngày", widget=forms.DateInput(attrs=DATE_INPUT))
+    kind = forms.ChoiceField(label="Loại", choices=DayOffKind.choices)
+    note = forms.CharField(label="Căn cứ", max_length=255, required=False)

@@ -1,0 +1,237 @@
+"""Writes for plans: creation, atomic appendix import, occurrences, progress, completion,
+extensions. Every refusal is a Vietnamese ApplicationError and changes nothing."""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from parindex.core.errors import ApplicationError
+from parindex.criteria.models import AssignmentRole
+from parindex.engine.deadlines import WorkingCalendar, due_after_event, expand
+from parindex.plans.appendix import TaskDraft
+from parindex.plans.models import (
+    CalendarDay,
+    DayOffKind,
+    ExtensionRequest,
+    ExtensionStatus,
+    Occurrence,
+    Plan,
+    ProgressFile,
+    ProgressUpdate,
+    Task,
+    TaskUnit,
+)
+
+ERR_NO_TASKS = "Không có nhiệm vụ nào để lưu."
+ERR_ALREADY_DONE = "Kỳ này đã được đánh dấu hoàn thành ngày {day:%d/%m/%Y}."
+ERR_STALE = "Người khác vừa cập nhật kỳ này; hãy tải lại trang để xem thay đổi rồi làm lại."
+ERR_PERCENT = "Tiến độ phải từ 0 đến 100 %."
+ERR_DONE_IN_FUTURE = "Ngày hoàn thành không thể sau hôm nay."
+ERR_EXTENSION_LATE = "Chỉ đề nghị gia hạn trước khi đến hạn ({due:%d/%m/%Y})."
+ERR_EXTENSION_NOT_LATER = "Hạn đề nghị phải sau hạn hiện tại ({due:%d/%m/%Y})."
+ERR_EXTENSION_PENDING = "Kỳ này đang có một đề nghị gia hạn chờ duyệt."
+ERR_EXTENSION_DECIDED = "Đề nghị này đã được xử lý."
+ERR_NO_DUE = "Kỳ này chưa có hạn nên không cần gia hạn."
+ERR_NOT_EVENT = "Kỳ này không tính hạn theo sự kiện."
+ERR_FILE_SIZE = "Tệp “{name}” lớn hơn {limit} MB."
+ERR_FILE_TYPE = "Tệp “{name}” không thuộc loại được nhận (PDF, Word, Excel, ảnh)."
+MAX_FILE_MB = 10
+ALLOWED_FILES = {
+    ".pdf": b"%PDF",
+    ".docx": b"PK\x03\x04",
+    ".xlsx": b"PK\x03\x04",
+    ".png": b"\x89PNG",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+}
+
+
+def working_calendar() -> WorkingCalendar:
+    days = list(CalendarDay.objects.values_list("day", "kind"))
+    return WorkingCalendar(
+        extra_days_off=[d for d, k in days if k == DayOffKind.OFF],
+        extra_workdays=[d for d, k in days if k == DayOffKind.WORK],
+    )
+
+
+@dataclass
+class PlanFields:
+    organization_id: int
+    year: int
+    kind: str
+    title: str
+    document_number: str = ""
+    document_date: date | None = None
+    objectives: str = ""
+
+
+@transaction.atomic
+def plan_create(*, fields: PlanFields, by=None) -> Plan:
+    plan = Plan(created_by=by, **fields.__dict__)
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_import(*, fields: PlanFields, drafts: list[TaskDraft], unit_choices: dict[str, int | None], by=None) -> Plan:
+    """Create the plan with every task, its units and occurrences, in one transaction.
+    `unit_choices` maps an unmatched unit text ("Chủ trì: VPĐK") to the unit a person chose."""
+    if not drafts:
+        raise ApplicationError(ERR_NO_TASKS)
+    plan = plan_create(fields=fields, by=by)
+    calendar = working_calendar()
+    for position, draft in enumerate(drafts, start=1):
+        lead, coordinating = list(draft.lead_ids), list(draft.coordinating_ids)
+        unresolved = []
+        for text in draft.unresolved:
+            chosen = unit_choices.get(text)
+            if chosen:
+                (lead if text.startswith("Chủ trì") else coordinating).append(chosen)
+            else:
+                unresolved.append(text)
+        task = Task(
+            plan=plan,
+            position=position,
+            number=draft.number,
+            group=draft.group,
+            content=draft.content,
+            product=draft.product,
+            timing_text=draft.timing,
+            deadline_rule=draft.deadline_rule,
+            unresolved_units=unresolved,
+        )
+        task.full_clean(exclude=["plan"])
+        task.save()
+        task_units_set(task=task, lead=lead, coordinating=coordinating)
+        occurrences_generate(task=task, year=plan.year, calendar=calendar)
+    return plan
+
+
+def task_units_set(*, task: Task, lead: list[int], coordinating: list[int]) -> None:
+    TaskUnit.objects.filter(task=task).delete()
+    seen: set[int] = set()
+    rows = []
+    for role, org_ids in ((AssignmentRole.LEAD, lead), (AssignmentRole.COORDINATING, coordinating)):
+        for org_id in org_ids:
+            if org_id not in seen:
+                seen.add(org_id)
+                rows.append(TaskUnit(task=task, organization_id=org_id, role=role))
+    TaskUnit.objects.bulk_create(rows)
+
+
+def occurrences_generate(*, task: Task, year: int, calendar: WorkingCalendar | None = None) -> int:
+    """Create the task's missing occurrences for `year`; existing ones (with their progress) stay."""
+    if not task.deadline_rule:
+        return 0
+    existing = set(task.occurrences.values_list("key", flat=True))
+    new = [
+        Occurrence(task=task, key=o.key, label=o.label, due=o.due, starts=o.starts, review=o.review)
+        for o in expand(task.deadline_rule, year, calendar or working_calendar())
+        if o.key not in existing
+    ]
+    Occurrence.objects.bulk_create(new)
+    return len(new)
+
+
+def _validate_upload(upload) -> None:
+    name = upload.name
+    if upload.size > MAX_FILE_MB * 1024 * 1024:
+        raise ApplicationError(ERR_FILE_SIZE.format(name=name, limit=MAX_FILE_MB), field="files")
+    extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    magic = ALLOWED_FILES.get(extension)
+    head = upload.read(8)
+    upload.seek(0)
+    if magic is None or not head.startswith(magic):
+        raise ApplicationError(ERR_FILE_TYPE.format(name=name), field="files")
+
+
+@transaction.atomic
+def progress_add(
+    *, occurrence: Occurrence, author, text: str, percent: int, evidence_link: str = "", files=()
+) -> ProgressUpdate:
+    if not 0 <= percent <= 100:
+        raise ApplicationError(ERR_PERCENT, field="percent")
+    for upload in files:
+        _validate_upload(upload)
+    update = ProgressUpdate(
+        occurrence=occurrence, author=author, text=text, percent=percent, evidence_link=evidence_link
+    )
+    update.full_clean()
+    update.save()
+    for upload in files:
+        content_type = mimetypes.guess_type(upload.name)[0] or "application/octet-stream"
+        ProgressFile.objects.create(
+            update=update, file=upload, original_name=upload.name[:255], size=upload.size, content_type=content_type
+        )
+    Occurrence.objects.filter(pk=occurrence.pk).update(percent=percent, version=F("version") + 1)
+    return update
+
+
+@transaction.atomic
+def occurrence_mark_done(
+    *, occurrence: Occurrence, by, done_on: date, product: str, expected_version: int, today: date
+) -> None:
+    if done_on > today:
+        raise ApplicationError(ERR_DONE_IN_FUTURE, field="done_on")
+    claimed = Occurrence.objects.filter(pk=occurrence.pk, version=expected_version, done_on__isnull=True).update(
+        done_on=done_on, done_product=product, percent=100, version=F("version") + 1
+    )
+    if claimed:
+        ProgressUpdate.objects.create(
+            occurrence=occurrence, author=by, text=f"Hoàn thành. Sản phẩm: {product}", percent=100
+        )
+        return
+    current = Occurrence.objects.get(pk=occurrence.pk)
+    if current.done_on:
+        raise ApplicationError(ERR_ALREADY_DONE.format(day=current.done_on))
+    raise ApplicationError(ERR_STALE)
+
+
+def occurrence_record_event(*, occurrence: Occurrence, event_date: date) -> None:
+    rule = occurrence.task.deadline_rule or {}
+    inner = next((r for r in rule.get("rules", [rule]) if r.get("kind") == "after_event"), None)
+    if inner is None:
+        raise ApplicationError(ERR_NOT_EVENT)
+    occurrence.event_date = event_date
+    occurrence.due = due_after_event(inner, event_date, working_calendar())
+    occurrence.version += 1
+    occurrence.save(update_fields=["event_date", "due", "version", "updated_at"])
+
+
+@transaction.atomic
+def extension_request(*, occurrence: Occurrence, by, new_due: date, reason: str, today: date) -> ExtensionRequest:
+    if occurrence.due is None:
+        raise ApplicationError(ERR_NO_DUE)
+    if today > occurrence.due:
+        raise ApplicationError(ERR_EXTENSION_LATE.format(due=occurrence.due))
+    if new_due <= occurrence.due:
+        raise ApplicationError(ERR_EXTENSION_NOT_LATER.format(due=occurrence.due), field="new_due")
+    if occurrence.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        raise ApplicationError(ERR_EXTENSION_PENDING)
+    request = ExtensionRequest(
+        occurrence=occurrence, requested_by=by, old_due=occurrence.due, new_due=new_due, reason=reason
+    )
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def extension_decide(*, request: ExtensionRequest, by, approve: bool, note: str = "") -> None:
+    decided = ExtensionRequest.objects.filter(pk=request.pk, status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
+        decided_by=by,
+        decided_at=timezone.now(),
+        decision_note=note,
+    )
+    if not decided:
+        raise ApplicationError(ERR_EXTENSION_DECIDED)
+    if approve:
+        Occurrence.objects.filter(pk=request.occurrence_id).update(due=request.new_due, version=F("version") + 1)

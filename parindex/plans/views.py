@@ -1,0 +1,364 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from parindex.core.permissions import any_perm_required, call_service, perm_required
+from parindex.criteria.models import AssignmentRole
+from parindex.criteria.units import UnitResolver
+from parindex.organizations.access import access_for
+from parindex.organizations.models import OrganizationKind
+from parindex.organizations.permissions import Perm
+from parindex.plans import appendix, exports, selectors, services
+from parindex.plans.forms import (
+    AppendixForm,
+    CalendarDayForm,
+    DoneForm,
+    EventForm,
+    ExtensionForm,
+    PlanForm,
+    ProgressForm,
+)
+from parindex.plans.models import CalendarDay, Plan, ProgressFile
+from parindex.plans.services import PlanFields
+
+SESSION_APPENDIX = "plan_appendix"
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _departments(request, perm: Perm) -> list[tuple[int, str]]:
+    access = access_for(request)
+    scope = access.org_ids_with(perm)
+    return [(n.org_id, n.name) for n, _ in access.tree.walk(only=set(scope)) if n.kind == OrganizationKind.DEPARTMENT]
+
+
+def _get_plan(request, pk: int, perm: Perm = Perm.PLAN_VIEW) -> Plan:
+    plan = get_object_or_404(Plan.objects.select_related("organization"), pk=pk)
+    if plan.organization_id not in access_for(request).org_ids_with(perm):
+        raise Http404
+    return plan
+
+
+def _fields(data: dict) -> PlanFields:
+    return PlanFields(**{k: data[k] for k in PlanFields.__dataclass_fields__})
+
+
+@perm_required(Perm.PLAN_VIEW)
+def plan_list(request):
+    access = access_for(request)
+    plans = selectors.plans_visible(org_ids=access.org_ids_with(Perm.PLAN_VIEW), year=request.working_year)
+    return render(request, "plans/plan_list.html", {"plans": plans, "can_manage": access.has(Perm.PLAN_MANAGE)})
+
+
+@perm_required(Perm.PLAN_MANAGE)
+def plan_create(request):
+    form = PlanForm(
+        request.POST or None,
+        organizations=_departments(request, Perm.PLAN_MANAGE),
+        initial={"year": request.working_year},
+    )
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_create(fields=_fields(form.cleaned_data), by=request.user)
+        messages.success(request, "Đã tạo kế hoạch. Hãy nhập phụ lục nhiệm vụ hoặc thêm nhiệm vụ.")
+        return redirect(plan)
+    return render(request, "plans/plan_form.html", {"form": form, "title": "Tạo kế hoạch"})
+
+
+@perm_required(Perm.PLAN_MANAGE)
+def plan_import(request):
+    """Step 1: the plan's header and its appendix (pasted or a file). Step 2 is the preview."""
+    form = AppendixForm(
+        request.POST or None,
+        request.FILES or None,
+        organizations=_departments(request, Perm.PLAN_MANAGE),
+        initial={"year": request.working_year},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data.get("file")
+        if upload is None:
+            rows = appendix.rows_from_text(data["pasted"])
+        elif upload.name.lower().endswith(".docx"):
+            rows = appendix.rows_from_docx(upload.read())
+        else:
+            rows = appendix.rows_from_xlsx(upload.read())
+        fields = {k: data[k] for k in PlanFields.__dataclass_fields__}
+        fields["document_date"] = data["document_date"].isoformat() if data["document_date"] else None
+        request.session[SESSION_APPENDIX] = {"rows": rows, "fields": fields, "mapping": appendix.detect_mapping(rows)}
+        return redirect("plans:plan_import_preview")
+    return render(request, "plans/plan_import.html", {"form": form})
+
+
+def _preview(request, stored: dict):
+    fields = stored["fields"]
+    access = access_for(request)
+    resolver = UnitResolver(access.tree, fields["organization_id"])
+    built = appendix.build_drafts(
+        stored["rows"], stored["mapping"], plan_year=fields["year"], scanner=appendix.UnitScanner(resolver)
+    )
+    return built, resolver
+
+
+@perm_required(Perm.PLAN_MANAGE)
+def plan_import_preview(request):
+    stored = request.session.get(SESSION_APPENDIX)
+    if not stored:
+        return redirect("plans:plan_import")
+    width = max((len(r) for r in stored["rows"]), default=0)
+    if request.method == "POST" and "remap" in request.POST:
+        stored["mapping"] = appendix.mapping_from_post(request.POST, width, stored["mapping"])
+        request.session[SESSION_APPENDIX] = stored
+    built, resolver = _preview(request, stored)
+    if request.method == "POST" and "confirm" in request.POST:
+        choices = {text: int(request.POST[f"unit:{text}"]) for text in _unresolved(built)
+                   if request.POST.get(f"unit:{text}", "").isdigit()}  # fmt: skip
+        fields = dict(stored["fields"])
+        if fields["document_date"]:
+            from datetime import date
+
+            fields["document_date"] = date.fromisoformat(fields["document_date"])
+        plan = services.plan_import(
+            fields=PlanFields(**fields), drafts=built.drafts, unit_choices=choices, by=request.user
+        )
+        del request.session[SESSION_APPENDIX]
+        messages.success(request, f"Đã lưu kế hoạch với {len(built.drafts)} nhiệm vụ.")
+        return redirect(plan)
+    names = {n.org_id: n.short_name or n.name for n in access_for(request).tree.nodes.values()}
+    samples = [
+        next((appendix.clean(r[c])[:40] for r in stored["rows"][:6] if c < len(r) and appendix.clean(r[c])), "")
+        for c in range(width)
+    ]
+    return render(
+        request,
+        "plans/plan_import_preview.html",
+        {
+            "built": built,
+            "fields": stored["fields"],
+            "columns": [
+                (c, samples[c], stored["mapping"][c] if c < len(stored["mapping"]) else "ignore") for c in range(width)
+            ],
+            "field_choices": appendix.FIELDS.items(),
+            "drafts": [
+                (d, [names.get(i, "?") for i in d.lead_ids], [names.get(i, "?") for i in d.coordinating_ids])
+                for d in built.drafts
+            ],
+            "units": sorted(((u.org_id, u.name) for u in resolver.units), key=lambda item: item[1]),
+            "unresolved": _unresolved(built),
+            "with_problems": [d for d in built.drafts if d.problems],
+        },
+    )
+
+
+def _unresolved(built) -> list[str]:
+    return list(dict.fromkeys(text for draft in built.drafts for text in draft.unresolved))
+
+
+@perm_required(Perm.PLAN_VIEW)
+def plan_detail(request, pk: int):
+    plan = _get_plan(request, pk)
+    unit = request.GET.get("don_vi", "")
+    overview = selectors.plan_overview(
+        plan=plan,
+        today=_today(),
+        unit_id=int(unit) if unit.isdigit() else None,
+        group=request.GET.get("nhom", ""),
+        status=request.GET.get("trang_thai", ""),
+        criterion=request.GET.get("tieu_chi", ""),
+    )
+    access = access_for(request)
+    units = [(n.org_id, n.short_name or n.name) for n in access.tree.children(plan.organization_id)]
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "overview": overview,
+            "units": units,
+            "filters": request.GET,
+            "statuses": [(k, v) for k, v in selectors.STATUS_LABELS.items() if k != "no_deadline"],
+            "months": _months(overview),
+        },
+    )
+
+
+def _months(overview) -> list[tuple[int, list]]:
+    """The timeline: each month with the deadlines that fall in it."""
+    by_month: dict[int, list] = {m: [] for m in range(1, 13)}
+    for task_row in overview.tasks:
+        for row in task_row.occurrences:
+            if row.occurrence.due:
+                by_month.setdefault(row.occurrence.due.month, []).append((row, task_row))
+    return [(m, sorted(items, key=lambda i: i[0].occurrence.due)) for m, items in sorted(by_month.items())]
+
+
+@perm_required(Perm.PLAN_VIEW)
+def plan_export(request, pk: int, fmt: str):
+    plan = _get_plan(request, pk)
+    overview = selectors.plan_overview(plan=plan, today=_today())
+    if fmt == "xlsx":
+        return exports.plan_xlsx_response(plan, overview)
+    if fmt == "docx":
+        return exports.plan_docx_response(plan, overview)
+    raise Http404
+
+
+@perm_required(Perm.TASK_WORK)
+def my_work(request):
+    access = access_for(request)
+    buckets = selectors.my_work(
+        unit_ids=access.member_unit_ids(Perm.TASK_WORK), year=request.working_year, today=_today()
+    )
+    return render(request, "plans/my_work.html", {"buckets": buckets, "today": _today()})
+
+
+def _occurrence(request, pk: int):
+    access = access_for(request)
+    occurrence = selectors.occurrence_for_user(
+        pk=pk, unit_ids=access.member_unit_ids(Perm.TASK_WORK), plan_org_ids=access.org_ids_with(Perm.PLAN_VIEW)
+    )
+    if occurrence is None:
+        raise Http404
+    return occurrence
+
+
+def _may_act(request, occurrence, *, lead_only: bool) -> bool:
+    access = access_for(request)
+    if occurrence.task.plan.organization_id in access.org_ids_with(Perm.PLAN_MANAGE):
+        return True
+    mine = access.member_unit_ids(Perm.TASK_WORK)
+    return any(
+        u.organization_id in mine and (u.role == AssignmentRole.LEAD or not lead_only)
+        for u in occurrence.task.units.all()
+    )
+
+
+@any_perm_required(Perm.TASK_WORK, Perm.PLAN_VIEW)
+def occurrence_detail(request, pk: int, forms: dict | None = None):
+    occurrence = _occurrence(request, pk)
+    can_update, can_finish = (
+        _may_act(request, occurrence, lead_only=False),
+        _may_act(request, occurrence, lead_only=True),
+    )
+    context = {
+        "occurrence": occurrence,
+        "status": selectors.occurrence_status(occurrence.due, occurrence.done_on, _today()),
+        "updates": occurrence.updates.select_related("author").prefetch_related("files"),
+        "extensions": occurrence.extensions.select_related("requested_by", "decided_by"),
+        "can_update": can_update,
+        "can_finish": can_finish,
+        "needs_event": occurrence.due is None and not occurrence.done_on,
+        "progress_form": ProgressForm(initial={"percent": occurrence.percent}),
+        "done_form": DoneForm(initial={"done_on": _today(), "version": occurrence.version}),
+        "extension_form": ExtensionForm(),
+        "event_form": EventForm(),
+        **(forms or {}),
+    }
+    return render(request, "plans/occurrence_detail.html", context)
+
+
+def _act(request, pk: int, form_class, key: str, *, lead_only: bool, service, success: str):
+    occurrence = _occurrence(request, pk)
+    if not _may_act(request, occurrence, lead_only=lead_only):
+        raise PermissionDenied
+    form = form_class(request.POST, request.FILES) if form_class is ProgressForm else form_class(request.POST)
+    if form.is_valid() and call_service(form, lambda: service(occurrence, form.cleaned_data)) is not None:
+        messages.success(request, success)
+        return redirect("plans:occurrence_detail", pk=pk)
+    return occurrence_detail(request, pk, forms={key: form})
+
+
+@require_POST
+@any_perm_required(Perm.TASK_WORK, Perm.PLAN_VIEW)
+def occurrence_progress(request, pk: int):
+    def add(occurrence, data):
+        return services.progress_add(
+            occurrence=occurrence, author=request.user, files=request.FILES.getlist("files"), **data
+        )
+
+    return _act(
+        request, pk, ProgressForm, "progress_form", lead_only=False, service=add, success="Đã cập nhật tiến độ."
+    )
+
+
+@require_POST
+@any_perm_required(Perm.TASK_WORK, Perm.PLAN_VIEW)
+def occurrence_done(request, pk: int):
+    def finish(occurrence, data):
+        services.occurrence_mark_done(
+            occurrence=occurrence, by=request.user, done_on=data["done_on"], product=data["product"],
+            expected_version=data["version"], today=_today(),
+        )  # fmt: skip
+        return True
+
+    return _act(request, pk, DoneForm, "done_form", lead_only=True, service=finish, success="Đã đánh dấu hoàn thành.")
+
+
+@require_POST
+@any_perm_required(Perm.TASK_WORK, Perm.PLAN_VIEW)
+def occurrence_event(request, pk: int):
+    def record(occurrence, data):
+        services.occurrence_record_event(occurrence=occurrence, event_date=data["event_date"])
+        return True
+
+    return _act(
+        request, pk, EventForm, "event_form", lead_only=True, service=record, success="Đã tính hạn theo sự kiện."
+    )
+
+
+@require_POST
+@any_perm_required(Perm.TASK_WORK, Perm.PLAN_VIEW)
+def extension_create(request, pk: int):
+    def ask(occurrence, data):
+        return services.extension_request(occurrence=occurrence, by=request.user, today=_today(), **data)
+
+    return _act(request, pk, ExtensionForm, "extension_form", lead_only=True, service=ask,
+                success="Đã gửi đề nghị gia hạn; Văn phòng Sở sẽ xem xét.")  # fmt: skip
+
+
+@perm_required(Perm.EXTENSION_DECIDE)
+def extension_list(request):
+    pending = selectors.extension_requests_pending(org_ids=access_for(request).org_ids_with(Perm.EXTENSION_DECIDE))
+    return render(request, "plans/extension_list.html", {"pending": pending})
+
+
+@require_POST
+@perm_required(Perm.EXTENSION_DECIDE)
+def extension_decide(request, pk: int):
+    extension = get_object_or_404(
+        selectors.extension_requests_pending(org_ids=access_for(request).org_ids_with(Perm.EXTENSION_DECIDE)), pk=pk
+    )
+    approve = request.POST.get("decision") == "approve"
+    services.extension_decide(request=extension, by=request.user, approve=approve, note=request.POST.get("note", ""))
+    messages.success(request, "Đã đồng ý gia hạn." if approve else "Đã từ chối đề nghị gia hạn.")
+    return redirect("plans:extension_list")
+
+
+@any_perm_required(Perm.TASK_WORK, Perm.PLAN_VIEW)
+def progress_file(request, pk: int):
+    attachment = get_object_or_404(ProgressFile.objects.select_related("update"), pk=pk)
+    _occurrence(request, attachment.update.occurrence_id)  # 404 unless the user may see the task
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@perm_required(Perm.ORG_MANAGE)
+def calendar_days(request):
+    form = CalendarDayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        CalendarDay.objects.update_or_create(day=form.cleaned_data["day"], defaults=form.cleaned_data)
+        messages.success(request, "Đã lưu ngày nghỉ bù / làm bù. Hạn theo ngày làm việc sẽ tính theo lịch mới.")
+        return redirect("plans:calendar_days")
+    return render(request, "plans/calendar_days.html", {"form": form, "days": CalendarDay.objects.all()})
+
+
+@require_POST
+@perm_required(Perm.ORG_MANAGE)
+def calendar_day_delete(request, pk: int):
+    get_object_or_404(CalendarDay, pk=pk).delete()
+    return redirect("plans:calendar_days")
