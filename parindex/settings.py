@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "parindex.organizations",
     "parindex.criteria",
     "parindex.plans",
+    "parindex.notifications",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("don-vi/", include("parindex.organizations.urls")),
     path("bo-tieu-chi/", include("parindex.criteria.urls")),
     path("ke-hoach/", include("parindex.plans.urls")),
+    path("thong-bao/", include("parindex.notifications.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("parindex.core.urls")),
 ]

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
 from parindex.accounts.models import User
 from parindex.core.demo_data import USER_BY_ROLE as PERSONAS
 from parindex.criteria.models import Criterion
 from parindex.organizations.models import Membership, Organization
+from parindex.plans.models import CalendarDay, ExtensionRequest, Occurrence, Plan, ProgressFile, ProgressUpdate
 
 ROLES = ["anonymous", "outsider", *PERSONAS]
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, LOGIN = 200, 302, 403, 404, "login"
@@ -20,6 +23,11 @@ ADMIN_ONLY = {"admin": OK}
 EVERY_ROLE = dict.fromkeys(PERSONAS, OK)
 ORG_VIEWERS = {"admin": OK, "coordinator": OK, "leader": OK}
 ASSIGNERS = {"admin": OK, "coordinator": OK}
+PLAN_VIEWERS = ORG_VIEWERS
+PLAN_MANAGERS = ASSIGNERS
+WORKERS = {"coordinator": OK, "unit_head": OK, "staff": OK}
+TASK_SEERS = {"admin": OK, "coordinator": OK, "leader": OK, "unit_head": OK, "staff": OK}
+TASK_ACTORS = {"admin": OK, "coordinator": OK, "unit_head": OK, "staff": OK}
 
 
 def org(code):
@@ -28,6 +36,33 @@ def org(code):
 
 def user(username):
     return User.objects.get(username=username).pk
+
+
+def plan(code="bp-stnmt", year=2026):
+    return Plan.objects.get(organization__code=code, year=year).pk
+
+
+def occurrence():
+    return Occurrence.objects.filter(
+        task__plan_id=plan(), task__units__organization__code="bp-stnmt-tt", task__units__role="lead", review=False
+    ).first()
+
+
+def pending_extension():
+    return ExtensionRequest.objects.create(
+        occurrence=occurrence(), old_due=date(2026, 12, 31), new_due=date(2027, 1, 15), reason="Chờ số liệu"
+    ).pk
+
+
+def progress_file():
+    update = ProgressUpdate.objects.create(occurrence=occurrence(), text="x", percent=10)
+    attachment = ProgressFile(update=update, original_name="a.pdf", size=8, content_type="application/pdf")
+    attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    return attachment.pk
+
+
+def calendar_day():
+    return CalendarDay.objects.create(day=date(2026, 5, 2), kind="off").pk
 
 
 def criterion(code):
@@ -94,6 +129,37 @@ CASES = [
         "post",
         data=lambda: {"criterion": criterion("1.1.2"), "unit": org("bp-stnmt-tt"), "role": ""},
     ),
+    Case("plans", "plans:plan_list", PLAN_VIEWERS),
+    Case("plan_create", "plans:plan_create", PLAN_MANAGERS),
+    Case("plan_import", "plans:plan_import", PLAN_MANAGERS),
+    Case("plan_import_preview", "plans:plan_import_preview", dict.fromkeys(["admin", "coordinator"], REDIRECT)),
+    Case("plan", "plans:plan_detail", PLAN_VIEWERS, lambda: [plan()]),
+    Case(
+        "plan_other_province",
+        "plans:plan_detail",
+        dict.fromkeys(["admin", "coordinator", "leader"], NOT_FOUND),
+        lambda: [plan("kh-stnmt", 2024)],
+    ),
+    Case("plan_export", "plans:plan_export", PLAN_VIEWERS, lambda: [plan(), "docx"]),
+    Case("my_work", "plans:my_work", WORKERS),
+    Case("occurrence", "plans:occurrence_detail", TASK_SEERS, lambda: [occurrence().pk]),
+    Case("occurrence_progress", "plans:occurrence_progress", {**TASK_ACTORS}, lambda: [occurrence().pk], "post"),
+    Case("occurrence_done", "plans:occurrence_done", TASK_ACTORS, lambda: [occurrence().pk], "post"),
+    Case("occurrence_event", "plans:occurrence_event", TASK_ACTORS, lambda: [occurrence().pk], "post"),
+    Case("extension_create", "plans:extension_create", TASK_ACTORS, lambda: [occurrence().pk], "post"),
+    Case("extensions", "plans:extension_list", PLAN_MANAGERS),
+    Case(
+        "extension_decide",
+        "plans:extension_decide",
+        dict.fromkeys(["admin", "coordinator"], REDIRECT),
+        lambda: [pending_extension()],
+        "post",
+    ),
+    Case("progress_file", "plans:progress_file", TASK_SEERS, lambda: [progress_file()]),
+    Case("calendar_days", "plans:calendar_days", ADMIN_ONLY),
+    Case("calendar_day_delete", "plans:calendar_day_delete", {"admin": REDIRECT}, lambda: [calendar_day()], "post"),
+    Case("notifications", "notifications:list", dict.fromkeys(LOGGED_IN, OK)),
+    Case("notifications_read", "notifications:read_all", dict.fromkeys(LOGGED_IN, REDIRECT), method="post"),
     Case("login", "login", dict.fromkeys(["anonymous", *LOGGED_IN], OK)),
     Case("logout", "logout", dict.fromkeys(["anonymous", *LOGGED_IN], REDIRECT), method="post"),
 ]

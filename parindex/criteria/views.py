@@ -90,15 +90,22 @@ def _assigned_with_ancestors(rows, org_ids: set[int]):
 @perm_required(Perm.CRITERIA_VIEW)
 def criterion_detail(request, code: str, criterion_code: str):
     criteria_set = _get_set(code)
-    criterion = _get_criterion(criteria_set, criterion_code)
-    children = list(criterion.children.order_by("position"))
+    rows = {row.criterion.pk: row for row in criteria_tree(criteria_set=criteria_set)}
+    row = next((r for r in rows.values() if r.criterion.code == criterion_code), None)
+    if row is None:
+        raise Http404
+    criterion = row.criterion
+    children = [r.criterion for r in rows.values() if r.criterion.parent_id == criterion.pk]
+    ancestors, parent_id = [], criterion.parent_id
+    while parent_id:
+        ancestors.insert(0, rows[parent_id].criterion)
+        parent_id = rows[parent_id].criterion.parent_id
     rule_error, fields = None, []
     if not children and criterion.max_points is not None:
         try:
             fields = calculator_fields(compile_rule(criterion.rule, criterion.max_points))
         except RuleError as error:
             rule_error = error.message
-    row = next(r for r in criteria_tree(criteria_set=criteria_set) if r.criterion.pk == criterion.pk)
     return render(
         request,
         "criteria/criterion_detail.html",
@@ -107,20 +114,11 @@ def criterion_detail(request, code: str, criterion_code: str):
             "criterion": criterion,
             "row": row,
             "children": children,
-            "ancestors": _ancestors(criterion),
+            "ancestors": ancestors,
             "fields": fields,
             "rule_error": rule_error,
         },
     )
-
-
-def _ancestors(criterion: Criterion) -> list[Criterion]:
-    chain = []
-    node = criterion.parent
-    while node is not None:
-        chain.append(node)
-        node = node.parent
-    return list(reversed(chain))
 
 
 @require_POST

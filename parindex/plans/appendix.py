@@ -204,11 +204,11 @@ def build_drafts(rows: list[list[str]], mapping: list[str], *, plan_year: int, s
             continue
         number, content = cells.get("number", ""), cells.get("content", "")
         others = {k: v for k, v in cells.items() if k not in {"number", "content"}}
-        bold = any("<b>" in value for value in raw)
+        bold = any("<b>" in value for value in raw) or bool(re.match(r"TC\s*\d", content))
         if (
             not others
             and content
-            and (bold and not number or number and (ROMAN_GROUP.match(number) or content.upper() == content))
+            and ((bold and not number) or (number and (ROMAN_GROUP.match(number) or content.upper() == content)))
         ):
             group, current = f"{number}. {content}".strip(". "), None
             continue

@@ -13,7 +13,7 @@ ERR_SOURCE_TYPE = "Chỉ nhận tệp .docx hoặc .xlsx (hoặc dán văn bản
 
 
 class PlanForm(BootstrapFormMixin, forms.Form):
-    organization = forms.TypedChoiceField(label="Cơ quan", coerce=int)
+    organization_id = forms.TypedChoiceField(label="Cơ quan", coerce=int)
     year = forms.TypedChoiceField(label="Năm", coerce=int)
     kind = forms.ChoiceField(label="Loại kế hoạch", choices=PlanKind.choices)
     title = forms.CharField(label="Tên kế hoạch", max_length=500)
@@ -29,7 +29,7 @@ class PlanForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, organizations: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].choices = organizations
+        self.fields["organization_id"].choices = organizations
         self.fields["year"].choices = [(y, y) for y in available_years()]
 
 
@@ -57,7 +57,7 @@ class AppendixForm(PlanForm):
 class ProgressForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(label="Nội dung cập nhật", widget=forms.Textarea(attrs={"rows": 2}))
     percent = forms.IntegerField(label="Tiến độ (%)", min_value=0, max_value=100)
-    evidence_link = forms.URLField(label="Liên kết tài liệu kiểm chứng", required=False)
+    evidence_link = forms.URLField(label="Liên kết tài liệu kiểm chứng", required=False, assume_scheme="https")
 
 
 class DoneForm(BootstrapFormMixin, forms.Form):

@@ -112,7 +112,7 @@ class Occurrence(BaseModel):
 
 class ProgressUpdate(BaseModel):
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="updates")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     text = models.TextField("Nội dung cập nhật")
     percent = models.PositiveSmallIntegerField("Tiến độ (%)")
     evidence_link = models.URLField("Liên kết tài liệu kiểm chứng", blank=True)
@@ -143,7 +143,9 @@ class ExtensionStatus(models.TextChoices):
 
 class ExtensionRequest(BaseModel):
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="extensions")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     old_due = models.DateField("Hạn cũ")
     new_due = models.DateField("Đề nghị gia hạn đến")
     reason = models.TextField("Lý do")

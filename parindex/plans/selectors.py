@@ -48,7 +48,9 @@ def my_work(*, unit_ids: set[int], year: int, today: date) -> dict[str, list[Occ
         .distinct()
         .order_by("due", "task__position")
     )
-    buckets: dict[str, list[OccurrenceRow]] = {"overdue": [], "due_soon": [], "upcoming": [], "event": [], "done": []}
+    buckets: dict[str, list[OccurrenceRow]] = {
+        "overdue": [], "due_soon": [], "upcoming": [], "later": [], "event": [], "done": []
+    }  # fmt: skip
     horizon = today + timedelta(days=UPCOMING_DAYS)
     for occurrence in occurrences:
         status = occurrence_status(occurrence.due, occurrence.done_on, today)
@@ -58,8 +60,7 @@ def my_work(*, unit_ids: set[int], year: int, today: date) -> dict[str, list[Occ
         elif status == "no_deadline":
             buckets["event"].append(row)
         elif status == "not_due":
-            if occurrence.due <= horizon:
-                buckets["upcoming"].append(row)
+            buckets["upcoming" if occurrence.due <= horizon else "later"].append(row)
         else:
             buckets[status].append(row)
     buckets["done"] = sorted(buckets["done"], key=lambda r: r.occurrence.done_on, reverse=True)[:20]

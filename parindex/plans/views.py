@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from parindex.core.permissions import any_perm_required, call_service, perm_required
 from parindex.criteria.models import AssignmentRole
 from parindex.criteria.units import UnitResolver
+from parindex.engine.deadlines import describe
 from parindex.organizations.access import access_for
 from parindex.organizations.models import OrganizationKind
 from parindex.organizations.permissions import Perm
@@ -146,7 +147,12 @@ def plan_import_preview(request):
             ],
             "field_choices": appendix.FIELDS.items(),
             "drafts": [
-                (d, [names.get(i, "?") for i in d.lead_ids], [names.get(i, "?") for i in d.coordinating_ids])
+                (
+                    d,
+                    [names.get(i, "?") for i in d.lead_ids],
+                    [names.get(i, "?") for i in d.coordinating_ids],
+                    describe(d.deadline_rule) if d.deadline_rule else "",
+                )
                 for d in built.drafts
             ],
             "units": sorted(((u.org_id, u.name) for u in resolver.units), key=lambda item: item[1]),

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from parindex.accounts.models import User
 from parindex.core import demo_data
@@ -12,6 +13,7 @@ from parindex.criteria.models import CriteriaSet, SetStatus
 from parindex.criteria.services import criteria_set_import, criteria_set_plan_import
 from parindex.organizations import services
 from parindex.organizations.models import Membership, Organization, OrganizationVersion
+from parindex.plans.demo import load_demo_plans
 
 LIBRARY = Path(__file__).resolve().parents[3] / "criteria" / "library"
 
@@ -27,7 +29,10 @@ class Command(BaseCommand):
         created = self._organizations()
         users = self._users()
         sets = self._criteria_sets()
-        self.stdout.write(f"Dữ liệu mẫu: {created} đơn vị mới, {users} tài khoản mới, {sets} bộ tiêu chí mới.")
+        plans = load_demo_plans(today=timezone.localdate())
+        self.stdout.write(
+            f"Dữ liệu mẫu: {created} đơn vị mới, {users} tài khoản mới, {sets} bộ tiêu chí mới, {plans} kế hoạch mới."
+        )
         if not quiet_logins:
             self.stdout.write(self._logins_table())
 
