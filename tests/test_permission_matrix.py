@@ -140,6 +140,7 @@ CASES = [
         dict.fromkeys(["admin", "coordinator", "leader"], NOT_FOUND),
         lambda: [plan("kh-stnmt", 2024)],
     ),
+    Case("task_edit", "plans:task_edit", PLAN_MANAGERS, lambda: [occurrence().task_id]),
     Case("plan_export", "plans:plan_export", PLAN_VIEWERS, lambda: [plan(), "docx"]),
     Case("my_work", "plans:my_work", WORKERS),
     Case("occurrence", "plans:occurrence_detail", TASK_SEERS, lambda: [occurrence().pk]),

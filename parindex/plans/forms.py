@@ -79,3 +79,26 @@ class CalendarDayForm(BootstrapFormMixin, forms.Form):
     day = forms.DateField(label="Ngày", widget=forms.DateInput(attrs=DATE_INPUT))
     kind = forms.ChoiceField(label="Loại", choices=DayOffKind.choices)
     note = forms.CharField(label="Căn cứ", max_length=255, required=False)
+
+
+class TaskForm(BootstrapFormMixin, forms.Form):
+    number = forms.CharField(label="STT", max_length=20, required=False)
+    group = forms.CharField(label="Nhóm / lĩnh vực", max_length=500, required=False)
+    content = forms.CharField(label="Nội dung nhiệm vụ", widget=forms.Textarea(attrs={"rows": 3}))
+    product = forms.CharField(label="Sản phẩm / kết quả", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    timing_text = forms.CharField(
+        label="Thời gian thực hiện",
+        help_text=(
+            "Ví dụ: Trước ngày 15/12/2024 · Quý III/2024 · Ngày 25 hằng tháng · 05 ngày làm việc kể từ … · Thường xuyên"
+        ),
+    )
+    lead = forms.TypedMultipleChoiceField(label="Đơn vị chủ trì", coerce=int)
+    coordinating = forms.TypedMultipleChoiceField(label="Đơn vị phối hợp", coerce=int, required=False)
+    responsible = forms.CharField(label="Người phụ trách", max_length=200, required=False)
+    criteria_codes = forms.CharField(label="Mã tiêu chí liên quan (cách nhau bởi dấu phẩy)", required=False)
+
+    def __init__(self, *args, units: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("lead", "coordinating"):
+            self.fields[name].choices = units
+            self.fields[name].widget.attrs["size"] = min(len(units), 8)

@@ -114,6 +114,41 @@ def plan_import(*, fields: PlanFields, drafts: list[TaskDraft], unit_choices: di
     return plan
 
 
+ERR_TIMING = "Không hiểu thời gian “{text}”: {detail}"
+ERR_UNKNOWN_CRITERIA = "Bộ tiêu chí năm {year} không có mã: {codes}."
+
+
+@transaction.atomic
+def task_update(
+    *, task: Task, number: str, group: str, content: str, product: str, timing_text: str, lead: list[int],
+    coordinating: list[int], responsible: str, criteria_codes: list[str], known_codes: set[str] | None,
+) -> Task:  # fmt: skip
+    """Save a task; a changed timing is re-read and occurrences not yet worked on follow it,
+    while occurrences with progress or completion are kept as they are."""
+    from parindex.engine.timing_parser import parse_timing
+
+    parsed = parse_timing(timing_text, task.plan.year)
+    if not parsed.ok:
+        raise ApplicationError(
+            ERR_TIMING.format(text=timing_text, detail=" ".join(parsed.problems)), field="timing_text"
+        )
+    if known_codes is not None and (unknown := [c for c in criteria_codes if c not in known_codes]):
+        raise ApplicationError(
+            ERR_UNKNOWN_CRITERIA.format(year=task.plan.year, codes=", ".join(unknown)), field="criteria_codes"
+        )
+    rule_changed = parsed.rule != task.deadline_rule
+    task.number, task.group, task.content, task.product = number, group, content, product
+    task.timing_text, task.deadline_rule, task.responsible = timing_text, parsed.rule, responsible
+    task.criteria_codes = criteria_codes
+    task.full_clean()
+    task.save()
+    task_units_set(task=task, lead=lead, coordinating=coordinating)
+    if rule_changed:
+        task.occurrences.filter(done_on__isnull=True, updates__isnull=True, extensions__isnull=True).delete()
+        occurrences_generate(task=task, year=task.plan.year)
+    return task
+
+
 def task_units_set(*, task: Task, lead: list[int], coordinating: list[int]) -> None:
     TaskUnit.objects.filter(task=task).delete()
     seen: set[int] = set()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("nhap/xem-truoc/", views.plan_import_preview, name="plan_import_preview"),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/xuat.<str:fmt>", views.plan_export, name="plan_export"),
+    path("nhiem-vu/<int:pk>/sua/", views.task_edit, name="task_edit"),
     path("viec-cua-toi/", views.my_work, name="my_work"),
     path("ky/<int:pk>/", views.occurrence_detail, name="occurrence_detail"),
     path("ky/<int:pk>/tien-do/", views.occurrence_progress, name="occurrence_progress"),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from parindex.core.permissions import any_perm_required, call_service, perm_required
-from parindex.criteria.models import AssignmentRole
+from parindex.criteria.models import AssignmentRole, Criterion
 from parindex.criteria.units import UnitResolver
 from parindex.engine.deadlines import describe
 from parindex.organizations.access import access_for
@@ -23,8 +23,9 @@ from parindex.plans.forms import (
     ExtensionForm,
     PlanForm,
     ProgressForm,
+    TaskForm,
 )
-from parindex.plans.models import CalendarDay, Plan, ProgressFile
+from parindex.plans.models import CalendarDay, Plan, ProgressFile, Task
 from parindex.plans.services import PlanFields
 
 SESSION_APPENDIX = "plan_appendix"
@@ -190,6 +191,7 @@ def plan_detail(request, pk: int):
             "filters": request.GET,
             "statuses": [(k, v) for k, v in selectors.STATUS_LABELS.items() if k != "no_deadline"],
             "months": _months(overview),
+            "can_manage": plan.organization_id in access.org_ids_with(Perm.PLAN_MANAGE),
         },
     )
 
@@ -202,6 +204,38 @@ def _months(overview) -> list[tuple[int, list]]:
             if row.occurrence.due:
                 by_month.setdefault(row.occurrence.due.month, []).append((row, task_row))
     return [(m, sorted(items, key=lambda i: i[0].occurrence.due)) for m, items in sorted(by_month.items())]
+
+
+@perm_required(Perm.PLAN_MANAGE)
+def task_edit(request, pk: int):
+    task = get_object_or_404(Task.objects.select_related("plan"), pk=pk)
+    plan = _get_plan(request, task.plan_id, Perm.PLAN_MANAGE)
+    access = access_for(request)
+    units = [(n.org_id, n.name) for n in access.tree.children(plan.organization_id)]
+    roles = dict(task.units.values_list("organization_id", "role"))
+    form = TaskForm(
+        request.POST or None,
+        units=units,
+        initial={
+            "number": task.number, "group": task.group, "content": task.content, "product": task.product,
+            "timing_text": task.timing_text, "responsible": task.responsible,
+            "criteria_codes": ", ".join(task.criteria_codes),
+            "lead": [o for o, r in roles.items() if r == AssignmentRole.LEAD],
+            "coordinating": [o for o, r in roles.items() if r == AssignmentRole.COORDINATING],
+        },
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["criteria_codes"] = [c.strip() for c in data["criteria_codes"].split(",") if c.strip()]
+        known = set(
+            Criterion.objects.filter(criteria_set__year=plan.year, criteria_set__status="active").values_list(
+                "code", flat=True
+            )
+        )
+        if call_service(form, lambda: services.task_update(task=task, known_codes=known or None, **data)):
+            messages.success(request, "Đã lưu nhiệm vụ.")
+            return redirect(plan)
+    return render(request, "plans/plan_form.html", {"form": form, "title": f"Sửa nhiệm vụ {task.number}"})
 
 
 @perm_required(Perm.PLAN_VIEW)

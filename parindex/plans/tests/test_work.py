@@ -213,3 +213,36 @@ def test_exports_open_back_with_the_seed_columns(login_as):
         "Phối hợp",
     ]
     assert len(table.rows) > plan.tasks.count()
+
+
+def test_editing_a_task_rereads_its_timing_and_keeps_worked_occurrences(login_as):
+    _, task = make_plan({"kind": "monthly", "day": 25}, year=2025)
+    worked = task.occurrences.order_by("due").first()
+    services.progress_add(occurrence=worked, author=None, text="đã làm", percent=40)
+    tt = Organization.objects.get(code="bp-stnmt-tt").pk
+    client = login_as("vanphong")
+    form = {"content": "Báo cáo quý", "timing_text": "Ngày 18 của tháng cuối quý", "lead": [tt], "criteria_codes": ""}
+    assert client.post(reverse("plans:task_edit", args=[task.pk]), form).status_code == 302
+    task.refresh_from_db()
+    assert task.deadline_rule == {"kind": "quarterly", "day": 18, "month_of_quarter": 3}
+    assert task.occurrences.filter(pk=worked.pk).exists()
+    assert task.occurrences.exclude(pk=worked.pk).count() == 4
+
+
+def test_editing_a_task_refuses_unreadable_timing_and_unknown_criteria_keeping_the_input(login_as):
+    _, task = make_plan({"kind": "monthly", "day": 25}, year=2024)
+    tt = Organization.objects.get(code="bp-stnmt-tt").pk
+    client = login_as("vanphong")
+    html = client.post(
+        reverse("plans:task_edit", args=[task.pk]),
+        {"content": "Nội dung mới", "timing_text": "lúc nào rảnh", "lead": [tt]},
+    ).content.decode()
+    assert "Không hiểu thời gian “lúc nào rảnh”" in html
+    assert "Nội dung mới</textarea>" in html
+    html = client.post(
+        reverse("plans:task_edit", args=[task.pk]),
+        {"content": "X", "timing_text": "Quý IV/2024", "lead": [tt], "criteria_codes": "1.1.1, 99.9"},
+    ).content.decode()
+    assert "Bộ tiêu chí năm 2024 không có mã: 99.9." in html
+    task.refresh_from_db()
+    assert task.content == "Báo cáo thử"
