@@ -88,12 +88,15 @@ class TaskForm(BootstrapFormMixin, forms.Form):
     product = forms.CharField(label="Sản phẩm / kết quả", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     timing_text = forms.CharField(
         label="Thời gian thực hiện",
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=(
             "Ví dụ: Trước ngày 15/12/2024 · Quý III/2024 · Ngày 25 hằng tháng · 05 ngày làm việc kể từ … · Thường xuyên"
         ),
     )
-    lead = forms.TypedMultipleChoiceField(label="Đơn vị chủ trì", coerce=int)
-    coordinating = forms.TypedMultipleChoiceField(label="Đơn vị phối hợp", coerce=int, required=False)
+    lead = forms.TypedMultipleChoiceField(label="Đơn vị chủ trì", coerce=int, widget=forms.CheckboxSelectMultiple)
+    coordinating = forms.TypedMultipleChoiceField(
+        label="Đơn vị phối hợp", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
     responsible = forms.CharField(label="Người phụ trách", max_length=200, required=False)
     criteria_codes = forms.CharField(label="Mã tiêu chí liên quan (cách nhau bởi dấu phẩy)", required=False)
 
@@ -101,4 +104,3 @@ class TaskForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("lead", "coordinating"):
             self.fields[name].choices = units
-            self.fields[name].widget.attrs["size"] = min(len(units), 8)
