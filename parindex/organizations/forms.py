@@ -25,24 +25,6 @@ class YearField(forms.TypedChoiceField):
         )
 
 
-class OrganizationCreateForm(BootstrapFormMixin, forms.Form):
-    kind = forms.ChoiceField(label="Loại", choices=OrganizationKind.choices)
-    code = forms.SlugField(
-        label="Mã", max_length=64, help_text="Chữ thường không dấu, số và gạch nối, ví dụ bp-stnmt-vp."
-    )
-    name = forms.CharField(label="Tên đầy đủ", max_length=255)
-    short_name = forms.CharField(label="Tên viết tắt", max_length=64, required=False)
-    parent = forms.TypedChoiceField(label="Trực thuộc", coerce=int, empty_value=None, required=False)
-    year = YearField()
-    note = forms.CharField(
-        label="Căn cứ (quyết định, ghi chú)", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def __init__(self, *args, tree: OrgTree, manageable: frozenset[int], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = _org_choices(tree, manageable, blank="— (cấp cao nhất) —")
-
-
 class OrganizationRenameForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(label="Tên mới", max_length=255)
     short_name = forms.CharField(label="Tên viết tắt", max_length=64, required=False)
@@ -55,6 +37,18 @@ class OrganizationRenameForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, tree: OrgTree, manageable: frozenset[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].choices = _org_choices(tree, manageable, blank="— (cấp cao nhất) —")
+
+
+class OrganizationCreateForm(OrganizationRenameForm):
+    kind = forms.ChoiceField(label="Loại", choices=OrganizationKind.choices)
+    code = forms.SlugField(
+        label="Mã", max_length=64, help_text="Chữ thường không dấu, số và gạch nối, ví dụ bp-stnmt-vp."
+    )
+    field_order = ["kind", "code", "name", "short_name", "parent", "year", "note"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = "Tên đầy đủ"
 
 
 class OrganizationMergeForm(BootstrapFormMixin, forms.Form):
