@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "parindex.criteria",
     "parindex.plans",
     "parindex.notifications",
+    "parindex.assessments",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("bo-tieu-chi/", include("parindex.criteria.urls")),
     path("ke-hoach/", include("parindex.plans.urls")),
     path("thong-bao/", include("parindex.notifications.urls")),
+    path("danh-gia/", include("parindex.assessments.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("parindex.core.urls")),
 ]

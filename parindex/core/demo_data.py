@@ -45,6 +45,7 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str | None]] = [
     ),
     # Seed 004: Đồng Nai, Sở Công Thương.
     ("dn", "province", "Tỉnh Đồng Nai", "UBND tỉnh", None),
+    ("dn-snv", "department", "Sở Nội vụ tỉnh Đồng Nai", "SNV", "dn"),
     ("dn-sct", "department", "Sở Công Thương tỉnh Đồng Nai", "SCT", "dn"),
     ("dn-sct-vp", "unit", "Văn phòng", "VP", "dn-sct"),
     ("dn-sct-tt", "unit", "Thanh tra Sở", "TTr", "dn-sct"),
@@ -74,6 +75,10 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("truongphong", "Phạm Thị Lan", [("bp-stnmt-tt", "unit_head")]),
     ("chuyenvien", "Hoàng Văn Nam", [("bp-stnmt-tt", "staff")]),
     ("thamdinh", "Đỗ Thị Mai", [("bp-snv", "appraiser")]),
+    # Đồng Nai: the one seed with a complete 100-point set, so the assessment demo happens there.
+    ("dn.vanphong", "Vũ Thị Thu", [("dn-sct", "coordinator"), ("dn-sct-vp", "staff")]),
+    ("dn.truongphong", "Ngô Văn Hải", [("dn-sct-vp", "unit_head")]),
+    ("dn.thamdinh", "Bùi Thị Hạnh", [("dn-snv", "appraiser")]),
 ]
 
 # One demo user per role, for the README and the tests.

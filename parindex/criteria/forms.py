@@ -61,3 +61,16 @@ def inputs_from_post(fields: list[InputField], data: Mapping[str, Any], prefix: 
         else:
             inputs[field.key] = data.get(name, "")
     return inputs
+
+
+def flatten_inputs(fields: list[InputField], inputs: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """The reverse of inputs_from_post: saved inputs keyed by form field name, to fill a form."""
+    flat: dict[str, Any] = {}
+    for field in fields:
+        name = f"{prefix}{field.key}"
+        value = (inputs or {}).get(field.key)
+        if field.type == "group":
+            flat.update(flatten_inputs(list(field.fields), value or {}, prefix=f"{name}__"))
+        elif value is not None:
+            flat[name] = value
+    return flat

@@ -30,6 +30,11 @@ class Perm(StrEnum):
     PLAN_MANAGE = "plan.manage"
     TASK_WORK = "task.work"
     EXTENSION_DECIDE = "extension.decide"
+    ASSESS_VIEW = "assess.view"
+    ASSESS_INPUT = "assess.input"
+    ASSESS_UNIT_SUBMIT = "assess.unit_submit"
+    ASSESS_COMPILE = "assess.compile"
+    ASSESS_WHATIF = "assess.whatif"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -45,6 +50,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PLAN_VIEW,
             Perm.PLAN_MANAGE,
             Perm.EXTENSION_DECIDE,
+            Perm.ASSESS_VIEW,
+            Perm.ASSESS_COMPILE,
+            Perm.ASSESS_WHATIF,
         }
     ),
     Role.COORDINATOR: frozenset(
@@ -56,10 +64,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PLAN_MANAGE,
             Perm.TASK_WORK,
             Perm.EXTENSION_DECIDE,
+            Perm.ASSESS_VIEW,
+            Perm.ASSESS_INPUT,
+            Perm.ASSESS_COMPILE,
+            Perm.ASSESS_WHATIF,
         }
     ),
-    Role.LEADER: frozenset({Perm.ORG_VIEW, Perm.CRITERIA_VIEW, Perm.PLAN_VIEW}),
-    Role.UNIT_HEAD: frozenset({Perm.CRITERIA_VIEW, Perm.TASK_WORK}),
-    Role.STAFF: frozenset({Perm.CRITERIA_VIEW, Perm.TASK_WORK}),
+    Role.LEADER: frozenset({Perm.ORG_VIEW, Perm.CRITERIA_VIEW, Perm.PLAN_VIEW, Perm.ASSESS_VIEW, Perm.ASSESS_WHATIF}),
+    Role.UNIT_HEAD: frozenset({Perm.CRITERIA_VIEW, Perm.TASK_WORK, Perm.ASSESS_INPUT, Perm.ASSESS_UNIT_SUBMIT}),
+    Role.STAFF: frozenset({Perm.CRITERIA_VIEW, Perm.TASK_WORK, Perm.ASSESS_INPUT}),
     Role.APPRAISER: frozenset({Perm.APPRAISE, Perm.CRITERIA_VIEW}),
 }

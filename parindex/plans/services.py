@@ -175,7 +175,8 @@ def occurrences_generate(*, task: Task, year: int, calendar: WorkingCalendar | N
     return len(new)
 
 
-def _validate_upload(upload) -> None:
+def upload_validate(upload) -> None:
+    """Size limit and content sniffing: the name's extension must match the file's first bytes."""
     name = upload.name
     if upload.size > MAX_FILE_MB * 1024 * 1024:
         raise ApplicationError(ERR_FILE_SIZE.format(name=name, limit=MAX_FILE_MB), field="files")
@@ -194,7 +195,7 @@ def progress_add(
     if not 0 <= percent <= 100:
         raise ApplicationError(ERR_PERCENT, field="percent")
     for upload in files:
-        _validate_upload(upload)
+        upload_validate(upload)
     update = ProgressUpdate(
         occurrence=occurrence, author=author, text=text, percent=percent, evidence_link=evidence_link
     )

@@ -18,3 +18,11 @@ def points(value: object) -> str:
         return fmt(value if isinstance(value, Decimal) else to_decimal(value))
     except (ArithmeticError, ValueError):
         return str(value)
+
+
+@register.filter
+def lookup(mapping: object, key: object) -> object:
+    """mapping[key] in a template, or "" when absent."""
+    if isinstance(mapping, dict):
+        return mapping.get(key, "")
+    return ""

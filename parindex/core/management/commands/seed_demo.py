@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parindex.accounts.models import User
+from parindex.assessments.demo import load_demo_assessment
 from parindex.core import demo_data
 from parindex.criteria.document import read_yaml
 from parindex.criteria.models import CriteriaSet, SetStatus
@@ -30,8 +31,10 @@ class Command(BaseCommand):
         users = self._users()
         sets = self._criteria_sets()
         plans = load_demo_plans(today=timezone.localdate())
+        rounds = load_demo_assessment(today=timezone.localdate())
         self.stdout.write(
-            f"Dữ liệu mẫu: {created} đơn vị mới, {users} tài khoản mới, {sets} bộ tiêu chí mới, {plans} kế hoạch mới."
+            f"Dữ liệu mẫu: {created} đơn vị mới, {users} tài khoản mới, {sets} bộ tiêu chí mới, "
+            f"{plans} kế hoạch mới, {rounds} đợt đánh giá mới."
         )
         if not quiet_logins:
             self.stdout.write(self._logins_table())

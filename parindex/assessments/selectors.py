@@ -1,0 +1,189 @@
+"""Reads for assessments: the side-by-side sheet (self, round 1, final), results and ranking,
+points lost — each in a fixed number of queries whatever the size of the set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from parindex.assessments.models import Answer, Assessment, AssessmentRound, State
+from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignment, Scoring
+from parindex.engine.numbers import ZERO
+from parindex.engine.rules import KIND_LABELS
+from parindex.engine.scoring import ClassBand, LeafScore, Node, Rollup, aggregate, classify, rank
+
+COLUMNS = ("self", "round1", "final")
+
+
+@dataclass
+class SheetRow:
+    criterion: Criterion
+    depth: int
+    is_leaf: bool
+    answer: Answer | None
+    points: dict[str, Decimal | None]
+    kind_label: str = ""
+    survey_pending: bool = False
+    lead_ids: set[int] = field(default_factory=set)
+    unit_ids: set[int] = field(default_factory=set)
+    evidence_count: int = 0
+
+    @property
+    def lost(self) -> Decimal:
+        final = self.points["final"]
+        if self.criterion.max_points is None or final is None:
+            return ZERO
+        return max(ZERO, self.criterion.max_points - final)
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.points["self"] is None or self.points["final"] is None:
+            return None
+        return self.points["final"] - self.points["self"]
+
+
+@dataclass
+class Sheet:
+    assessment: Assessment
+    rows: list[SheetRow]
+    rollups: dict[str, Rollup]
+    bands: list[ClassBand]
+
+    def index(self, column: str = "final") -> Decimal:
+        return self.rollups[column].index
+
+    def band(self, column: str = "final") -> str:
+        return classify(self.index(column), self.bands)
+
+
+def _bands(criteria_set) -> list[ClassBand]:
+    return [ClassBand(b["label"], Decimal(b["at_least"]) if b.get("at_least") else None) for b in criteria_set.bands]
+
+
+def leaf_points(answer: Answer | None, criterion: Criterion) -> dict[str, Decimal | None]:
+    if answer is None or (criterion.scoring == Scoring.SURVEY and answer.self_points is None):
+        return dict.fromkeys(COLUMNS)
+    own = answer.self_points
+    round1 = answer.appraised_1 if answer.appraised_1 is not None else own
+    final = answer.appraised_2 if answer.appraised_2 is not None else round1
+    return {"self": own, "round1": round1, "final": final}
+
+
+def sheet_for(*, assessment: Assessment, overrides: dict[int, Decimal] | None = None) -> Sheet:
+    """The assessment's tree with three rolled-up columns. `overrides` (criterion id → points)
+    replaces final points without saving them: the what-if view."""
+    criteria_set = assessment.round.criteria_set
+    criteria = list(
+        criteria_set.criteria.order_by("position").prefetch_related(
+            Prefetch(
+                "assignments", queryset=CriterionAssignment.objects.only("criterion_id", "organization_id", "role")
+            ),
+            Prefetch("evidence", to_attr="all_evidence"),
+        )
+    )
+    answers = {a.criterion_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")}
+    parents = {c.parent_id for c in criteria}
+    rows = []
+    for criterion in criteria:
+        is_leaf = criterion.pk not in parents
+        answer = answers.get(criterion.pk) if is_leaf else None
+        points = leaf_points(answer, criterion) if is_leaf else dict.fromkeys(COLUMNS)
+        if overrides and criterion.pk in overrides:
+            points = {**points, "final": overrides[criterion.pk]}
+        rows.append(
+            SheetRow(
+                criterion=criterion,
+                depth=criterion.level - 1,
+                is_leaf=is_leaf,
+                answer=answer,
+                points=points,
+                kind_label=KIND_LABELS.get((criterion.rule or {}).get("kind", ""), "Thẩm định viên chấm")
+                if is_leaf
+                else "",
+                survey_pending=is_leaf and criterion.scoring == Scoring.SURVEY and points["self"] is None,
+                lead_ids={a.organization_id for a in criterion.assignments.all() if a.role == AssignmentRole.LEAD},
+                unit_ids={a.organization_id for a in criterion.assignments.all()},
+                evidence_count=sum(
+                    1 for e in criterion.all_evidence if e.organization_id == assessment.organization_id
+                ),
+            )
+        )
+    roots = _tree(criteria)
+    rollups = {}
+    for column in COLUMNS:
+        leaves = {}
+        for row in rows:
+            if row.is_leaf and row.points[column] is not None:
+                excluded = bool(row.answer and row.answer.self_excluded)
+                leaves[row.criterion.code] = LeafScore(row.points[column], excluded)
+        rollups[column] = aggregate(roots, leaves)
+    for row in rows:
+        if not row.is_leaf:
+            row.points = {column: rollups[column].points.get(row.criterion.code) for column in COLUMNS}
+    return Sheet(assessment, rows, rollups, _bands(criteria_set))
+
+
+def _tree(criteria: list[Criterion]) -> list[Node]:
+    children: dict[int | None, list[Criterion]] = {}
+    for criterion in criteria:
+        children.setdefault(criterion.parent_id, []).append(criterion)
+
+    def build(criterion: Criterion) -> Node:
+        return Node(
+            criterion.code,
+            criterion.max_points or ZERO,
+            tuple(build(child) for child in children.get(criterion.pk, [])),
+            criterion.signed,
+        )
+
+    return [build(root) for root in children.get(None, [])]
+
+
+@dataclass
+class ResultRow:
+    assessment: Assessment
+    index: Decimal
+    band: str
+    rank: int = 0
+    previous: Decimal | None = None
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.previous is None else self.index - self.previous
+
+
+def round_results(*, assessment_round: AssessmentRound) -> list[ResultRow]:
+    rows = []
+    for assessment in assessment_round.assessments.select_related("organization", "round__criteria_set"):
+        sheet = sheet_for(assessment=assessment)
+        rows.append(ResultRow(assessment, sheet.index(), sheet.band()))
+    ranks = rank({str(r.assessment.pk): r.index for r in rows})
+    previous = _previous_indices(assessment_round)
+    for row in rows:
+        row.rank = ranks[str(row.assessment.pk)]
+        row.previous = previous.get(row.assessment.organization_id)
+    return sorted(rows, key=lambda r: (r.rank, r.assessment.organization.code))
+
+
+def _previous_indices(assessment_round: AssessmentRound) -> dict[int, Decimal]:
+    earlier = AssessmentRound.objects.filter(year=assessment_round.year - 1).order_by("-created_at").first()
+    if earlier is None:
+        return {}
+    return {
+        a.organization_id: sheet_for(assessment=a).index()
+        for a in earlier.assessments.filter(state__in=[State.FINALIZED, State.PUBLISHED]).select_related(
+            "round__criteria_set"
+        )
+    }
+
+
+def points_lost(sheet: Sheet) -> list[SheetRow]:
+    """Leaves that lost points, most points lost first: next year's remediation list."""
+    lost = [row for row in sheet.rows if row.is_leaf and row.lost > 0 and not row.survey_pending]
+    return sorted(lost, key=lambda row: (-row.lost, row.criterion.position))
+
+
+def assessments_visible(*, org_ids: frozenset[int]) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(organization_id__in=org_ids).select_related("round", "organization")

@@ -1,0 +1,303 @@
+"""Writes for assessments: opening a round, self-scoring, unit submission, the state machine,
+appraisal, explanations, evidence. Every refusal is a Vietnamese ApplicationError; nothing is
+half-written (transactions) and nobody silently overwrites anybody (version checks)."""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+
+from parindex.assessments.models import (
+    STATE_ORDER,
+    Answer,
+    Assessment,
+    AssessmentRound,
+    Evidence,
+    EvidenceFile,
+    State,
+    Transition,
+    UnitSubmission,
+)
+from parindex.core.errors import ApplicationError
+from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignment, Scoring
+from parindex.engine.numbers import fmt, to_decimal
+from parindex.engine.rules import compile_rule
+from parindex.plans.models import Occurrence, PlanKind
+from parindex.plans.services import upload_validate
+
+ERR_NOT_DRAFT = "Bản đánh giá đang ở bước “{state}”: không sửa số liệu tự chấm được nữa."
+ERR_UNIT_LOCKED = "Đơn vị đã gửi kết quả tự chấm; số liệu đã khóa."
+ERR_AFTER_DEADLINE = "Đã quá hạn tự đánh giá ({deadline:%d/%m/%Y}); không sửa được nữa."
+ERR_STALE = "Người khác vừa lưu tiêu chí này ({who}); hãy tải lại để xem số liệu mới rồi sửa tiếp."
+ERR_OVERRIDE_REASON = "Số liệu khác với số liệu có sẵn từ {source}: hãy ghi lý do sửa."
+ERR_SKIP = "Không chuyển từ “{current}” sang “{target}” được: phải đi lần lượt từng bước."
+ERR_UNANSWERED = "Còn {count} tiêu chí chưa chấm: {codes}."
+ERR_NEEDS_JUSTIFICATION = (
+    "Tiêu chí {codes} có điểm nhưng chưa có tài liệu kiểm chứng: hãy thêm tài liệu hoặc giải trình."
+)
+ERR_NOT_APPRAISAL = "Chỉ chấm thẩm định trong bước thẩm định vòng {round}."
+ERR_POINTS_RANGE = "Điểm phải từ {low} đến {high}."
+ERR_NOT_EXPLANATION = "Chỉ giải trình trong bước giải trình."
+ERR_EXPLANATION_LATE = "Đã quá hạn giải trình ({deadline:%d/%m/%Y})."
+ERR_NOT_FLAGGED = "Tiêu chí này không có yêu cầu giải trình."
+ERR_NO_ORGS = "Hãy chọn ít nhất một cơ quan được đánh giá."
+ERR_DATES = "Hạn tự đánh giá phải sau ngày mở và trước hạn giải trình."
+
+PLAN_CRITERION = re.compile(r"thực hiện kế hoạch (cải cách hành chính|cchc)", re.IGNORECASE)
+RATIO_KINDS = {"ratio_threshold", "all_or_nothing"}
+
+
+def leaf_criteria(criteria_set) -> list[Criterion]:
+    criteria = list(criteria_set.criteria.all())
+    parents = {c.parent_id for c in criteria}
+    return [c for c in criteria if c.pk not in parents]
+
+
+@transaction.atomic
+def round_open(
+    *, criteria_set, year: int, title: str, opens_on: date, closes_on: date, explanation_deadline: date,
+    organization_ids: list[int], by=None, today: date,
+) -> AssessmentRound:  # fmt: skip
+    if not organization_ids:
+        raise ApplicationError(ERR_NO_ORGS, field="organizations")
+    if not opens_on <= closes_on <= explanation_deadline:
+        raise ApplicationError(ERR_DATES, field="closes_on")
+    assessment_round = AssessmentRound(
+        year=year, title=title, criteria_set=criteria_set, opens_on=opens_on, closes_on=closes_on,
+        explanation_deadline=explanation_deadline, created_by=by,
+    )  # fmt: skip
+    assessment_round.full_clean()
+    assessment_round.save()
+    leaves = leaf_criteria(criteria_set)
+    for organization_id in organization_ids:
+        assessment = Assessment.objects.create(round=assessment_round, organization_id=organization_id)
+        Answer.objects.bulk_create(Answer(assessment=assessment, criterion=c) for c in leaves)
+        answers_prefill(assessment=assessment, today=today)
+    return assessment_round
+
+
+def known_inputs(*, assessment: Assessment, criterion: Criterion, today: date) -> tuple[dict, str] | None:
+    """Inputs the system already knows, with their source: completion of the organization's plan
+    tasks linked to this criterion, or, for "thực hiện kế hoạch CCHC", of its annual CCHC plan."""
+    rule = criterion.rule or {}
+    if rule.get("kind") not in RATIO_KINDS and (rule.get("rule") or {}).get("kind") not in RATIO_KINDS:
+        return None
+    occurrences = list(
+        Occurrence.objects.filter(
+            task__plan__organization=assessment.organization, task__plan__year=assessment.round.year, review=False
+        ).select_related("task__plan")
+    )
+    linked = [o for o in occurrences if criterion.code in (o.task.criteria_codes or [])]
+    if linked:
+        plans = ", ".join(sorted({o.task.plan.title for o in linked}))
+        chosen, label = linked, f"nhiệm vụ gắn tiêu chí {criterion.code} trong {plans}"
+    elif PLAN_CRITERION.search(criterion.title):
+        annual = [o for o in occurrences if o.task.plan.kind == PlanKind.ANNUAL]
+        if not annual:
+            return None
+        chosen, label = annual, f"kế hoạch “{annual[0].task.plan.title}”"
+    else:
+        return None
+    due = [o for o in chosen if o.due is not None and o.due <= today]
+    if not due:
+        return None
+    done = sum(1 for o in due if o.done_on is not None)
+    return {
+        "a": len(due),
+        "b": done,
+    }, f"{label}: {done}/{len(due)} kỳ đến hạn đã hoàn thành (tính đến {today:%d/%m/%Y})"
+
+
+def answers_prefill(*, assessment: Assessment, today: date) -> int:
+    filled = 0
+    for answer in assessment.answers.select_related("criterion").filter(updated_by__isnull=True):
+        known = known_inputs(assessment=assessment, criterion=answer.criterion, today=today)
+        if known is None:
+            continue
+        inputs, source = known
+        _score(answer, inputs)
+        answer.prefill_source = source
+        answer.save()
+        filled += 1
+    return filled
+
+
+def _score(answer: Answer, raw_inputs: dict) -> None:
+    criterion = answer.criterion
+    result = compile_rule(criterion.rule, criterion.max_points or 0).evaluate(raw_inputs)
+    if result.error:
+        raise ApplicationError(result.error)
+    answer.inputs = raw_inputs
+    answer.self_points = result.points
+    answer.self_excluded = result.excluded
+    answer.self_explanation = result.explanation
+
+
+def answer_units(answer: Answer) -> set[int]:
+    return set(CriterionAssignment.objects.filter(criterion=answer.criterion).values_list("organization_id", flat=True))
+
+
+@transaction.atomic
+def answer_save(
+    *, answer: Answer, raw_inputs: dict, justification: str, override_reason: str, expected_version: int, by,
+    today: date,
+) -> Answer:  # fmt: skip
+    assessment = answer.assessment
+    if assessment.state != State.DRAFT:
+        raise ApplicationError(ERR_NOT_DRAFT.format(state=assessment.get_state_display()))
+    if today > assessment.round.closes_on:
+        raise ApplicationError(ERR_AFTER_DEADLINE.format(deadline=assessment.round.closes_on))
+    if UnitSubmission.objects.filter(assessment=assessment, unit_id__in=answer_units(answer)).exists():
+        raise ApplicationError(ERR_UNIT_LOCKED)
+    if answer.prefill_source and _differs(answer.inputs, raw_inputs) and not override_reason.strip():
+        raise ApplicationError(ERR_OVERRIDE_REASON.format(source=answer.prefill_source), field="override_reason")
+    _score(answer, raw_inputs)
+    answer.justification, answer.override_reason, answer.updated_by = justification, override_reason, by
+    claimed = Answer.objects.filter(pk=answer.pk, version=expected_version).update(
+        inputs=answer.inputs, self_points=answer.self_points, self_excluded=answer.self_excluded,
+        self_explanation=answer.self_explanation, justification=justification, override_reason=override_reason,
+        updated_by=by, version=F("version") + 1,
+    )  # fmt: skip
+    if not claimed:
+        current = Answer.objects.select_related("updated_by").get(pk=answer.pk)
+        who = current.updated_by.get_full_name() if current.updated_by else "hệ thống"
+        raise ApplicationError(ERR_STALE.format(who=who))
+    answer.version = expected_version + 1
+    return answer
+
+
+def _differs(known: dict, given: dict) -> bool:
+    for key, value in known.items():
+        try:
+            if to_decimal(value) != to_decimal(given.get(key, "")):
+                return True
+        except (ArithmeticError, ValueError):
+            return True
+    return False
+
+
+def _answers_needing(assessment: Assessment, unit_ids: set[int] | None):
+    answers = assessment.answers.select_related("criterion").prefetch_related("criterion__evidence")
+    if unit_ids is not None:
+        answers = answers.filter(criterion__assignments__organization_id__in=unit_ids).distinct()
+    unanswered, unjustified = [], []
+    for answer in answers:
+        if answer.criterion.scoring != Scoring.SELF:
+            continue
+        if answer.self_points is None:
+            unanswered.append(answer.criterion.code)
+            continue
+        has_evidence = any(e.organization_id == assessment.organization_id for e in answer.criterion.evidence.all())
+        if answer.self_points > 0 and not has_evidence and not answer.justification.strip():
+            unjustified.append(answer.criterion.code)
+    return unanswered, unjustified
+
+
+def _check_complete(assessment: Assessment, unit_ids: set[int] | None) -> None:
+    unanswered, unjustified = _answers_needing(assessment, unit_ids)
+    if unanswered:
+        raise ApplicationError(ERR_UNANSWERED.format(count=len(unanswered), codes=", ".join(unanswered[:15])))
+    if unjustified:
+        raise ApplicationError(ERR_NEEDS_JUSTIFICATION.format(codes=", ".join(unjustified[:15])))
+
+
+@transaction.atomic
+def unit_submit(*, assessment: Assessment, unit_id: int, by, today: date) -> UnitSubmission:
+    if assessment.state != State.DRAFT:
+        raise ApplicationError(ERR_NOT_DRAFT.format(state=assessment.get_state_display()))
+    lead_units = {unit_id}
+    _check_complete(
+        assessment,
+        set(
+            CriterionAssignment.objects.filter(organization_id__in=lead_units, role=AssignmentRole.LEAD).values_list(
+                "organization_id", flat=True
+            )
+        )
+        or lead_units,
+    )
+    submission, _ = UnitSubmission.objects.get_or_create(assessment=assessment, unit_id=unit_id, defaults={"by": by})
+    return submission
+
+
+@transaction.atomic
+def assessment_transition(*, assessment: Assessment, to_state: str, by, note: str = "") -> None:
+    current = assessment.state
+    if to_state not in STATE_ORDER or STATE_ORDER.index(to_state) != STATE_ORDER.index(current) + 1:
+        raise ApplicationError(ERR_SKIP.format(current=State(current).label, target=State(to_state).label))
+    if to_state == State.SUBMITTED:
+        _check_complete(assessment, None)
+    moved = Assessment.objects.filter(pk=assessment.pk, state=current).update(state=to_state)
+    if not moved:
+        raise ApplicationError(ERR_SKIP.format(current=State(current).label, target=State(to_state).label))
+    Transition.objects.create(assessment=assessment, from_state=current, to_state=to_state, by=by, note=note)
+    assessment.state = to_state
+
+
+def appraisal_save(
+    *, answer: Answer, round_number: int, points: Decimal, note: str, request_explanation: bool,
+    expected_version: int, by,
+) -> None:  # fmt: skip
+    state = State.APPRAISAL_1 if round_number == 1 else State.APPRAISAL_2
+    if answer.assessment.state != state:
+        raise ApplicationError(ERR_NOT_APPRAISAL.format(round=round_number))
+    maximum = answer.criterion.max_points or Decimal(0)
+    low = -maximum if _signed(answer.criterion) else Decimal(0)
+    if not low <= points <= maximum:
+        raise ApplicationError(ERR_POINTS_RANGE.format(low=fmt(low), high=fmt(maximum)), field="points")
+    fields = (
+        {"appraised_1": points, "note_1": note, "explanation_requested": request_explanation}
+        if round_number == 1
+        else {"appraised_2": points, "note_2": note}
+    )
+    claimed = Answer.objects.filter(pk=answer.pk, version=expected_version).update(
+        **fields, updated_by=by, version=F("version") + 1
+    )
+    if not claimed:
+        raise ApplicationError(ERR_STALE.format(who="thẩm định viên khác"))
+
+
+def _signed(criterion: Criterion) -> bool:
+    node = criterion
+    while node is not None:
+        if node.signed:
+            return True
+        node = node.parent
+    return (criterion.rule or {}).get("kind") == "bonus_penalty"
+
+
+def reply_save(*, answer: Answer, reply: str, by, today: date) -> None:
+    assessment = answer.assessment
+    if assessment.state != State.EXPLANATION:
+        raise ApplicationError(ERR_NOT_EXPLANATION)
+    if today > assessment.round.explanation_deadline:
+        raise ApplicationError(ERR_EXPLANATION_LATE.format(deadline=assessment.round.explanation_deadline))
+    if not answer.explanation_requested:
+        raise ApplicationError(ERR_NOT_FLAGGED)
+    Answer.objects.filter(pk=answer.pk).update(reply=reply, updated_by=by, version=F("version") + 1)
+
+
+@transaction.atomic
+def evidence_create(
+    *, organization_id: int, year: int, number: str, issued_on: date | None, issuer: str, title: str,
+    criteria_ids: list[int], files, by,
+) -> Evidence:  # fmt: skip
+    for upload in files:
+        upload_validate(upload)
+    evidence = Evidence(
+        organization_id=organization_id, year=year, number=number, issued_on=issued_on, issuer=issuer, title=title,
+        created_by=by,
+    )  # fmt: skip
+    evidence.full_clean()
+    evidence.save()
+    evidence.criteria.set(criteria_ids)
+    for upload in files:
+        EvidenceFile.objects.create(
+            evidence=evidence, file=upload, original_name=upload.name[:255], size=upload.size,
+            content_type=mimetypes.guess_type(upload.name)[0] or "application/octet-stream",
+        )  # fmt: skip
+    return evidence

@@ -1,0 +1,374 @@
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from parindex.assessments import exports, selectors, services
+from parindex.assessments.access import assessment_for, rights_for, visible_assessment_org_ids
+from parindex.assessments.forms import EvidenceForm, RoundForm
+from parindex.assessments.models import STATE_ORDER, Answer, AssessmentRound, Evidence, EvidenceFile, State
+from parindex.core.errors import ApplicationError
+from parindex.criteria.forms import flatten_inputs, inputs_from_post
+from parindex.criteria.models import CriteriaSet, SetStatus
+from parindex.engine.errors import RuleError
+from parindex.engine.numbers import to_decimal
+from parindex.engine.rules import compile_rule
+from parindex.organizations.access import access_for
+from parindex.organizations.models import OrganizationKind
+from parindex.organizations.permissions import Perm
+from parindex.plans.remediation import remediation_plan_create
+
+TRANSITION_LABELS = {
+    State.SUBMITTED: ("Gửi thẩm định", "compile"),
+    State.APPRAISAL_1: ("Bắt đầu thẩm định vòng 1", "appraise"),
+    State.EXPLANATION: ("Gửi yêu cầu giải trình", "appraise"),
+    State.APPRAISAL_2: ("Bắt đầu thẩm định vòng 2", "appraise"),
+    State.FINALIZED: ("Chốt kết quả", "appraise"),
+    State.PUBLISHED: ("Công bố", "appraise"),
+}
+
+
+def _today():
+    return timezone.localdate()
+
+
+@login_required
+def round_list(request):
+    access = access_for(request)
+    org_ids = visible_assessment_org_ids(access)
+    if not org_ids:
+        raise PermissionDenied
+    rounds = (
+        AssessmentRound.objects.filter(assessments__organization_id__in=org_ids)
+        .distinct()
+        .select_related("criteria_set")
+    )
+    can_open = access.has(Perm.ASSESS_COMPILE) or access.has(Perm.APPRAISE)
+    return render(request, "assessments/round_list.html", {"rounds": rounds, "can_open": can_open})
+
+
+@login_required
+def round_create(request):
+    access = access_for(request)
+    scope = set(access.org_ids_with(Perm.ASSESS_COMPILE)) | set(access.org_ids_with(Perm.APPRAISE))
+    departments = [(n.org_id, n.name) for n in access.tree.nodes.values()
+                   if n.kind == OrganizationKind.DEPARTMENT and n.org_id in scope]  # fmt: skip
+    if not departments:
+        raise PermissionDenied
+    sets = CriteriaSet.objects.filter(status=SetStatus.ACTIVE).exclude(max_total=None)
+    form = RoundForm(request.POST or None, departments=departments, sets=sets, initial={"year": request.working_year})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.round_open(
+                criteria_set=sets.get(pk=data["criteria_set"]), year=data["year"], title=data["title"],
+                opens_on=data["opens_on"], closes_on=data["closes_on"],
+                explanation_deadline=data["explanation_deadline"], organization_ids=data["organizations"],
+                by=request.user, today=_today(),
+            )  # fmt: skip
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Đã mở đợt đánh giá cho {len(data['organizations'])} cơ quan.")
+            return redirect(created)
+    return render(request, "assessments/round_form.html", {"form": form})
+
+
+@login_required
+def round_detail(request, pk: int):
+    assessment_round = get_object_or_404(AssessmentRound.objects.select_related("criteria_set"), pk=pk)
+    org_ids = visible_assessment_org_ids(access_for(request))
+    results = [r for r in selectors.round_results(assessment_round=assessment_round)
+               if r.assessment.organization_id in org_ids]  # fmt: skip
+    if not results:
+        raise Http404
+    return render(request, "assessments/round_detail.html", {"round": assessment_round, "results": results})
+
+
+def _visible_rows(sheet, rights):
+    """Department roles see everything; unit roles see their criteria and the parents above them."""
+    if rights.see_all:
+        return sheet.rows
+    by_pk = {row.criterion.pk: row for row in sheet.rows}
+    keep = set()
+    for row in sheet.rows:
+        if row.is_leaf and row.unit_ids & rights.input_units:
+            node = row.criterion
+            while node is not None and node.pk not in keep:
+                keep.add(node.pk)
+                node = by_pk[node.parent_id].criterion if node.parent_id else None
+    return [row for row in sheet.rows if row.criterion.pk in keep]
+
+
+@login_required
+def assessment_detail(request, pk: int):
+    assessment, rights = assessment_for(request, pk)
+    sheet = selectors.sheet_for(assessment=assessment)
+    next_state = STATE_ORDER[STATE_ORDER.index(assessment.state) + 1] if assessment.state != State.PUBLISHED else None
+    transition = None
+    if next_state:
+        label, needs = TRANSITION_LABELS[next_state]
+        if getattr(rights, needs):
+            transition = (next_state, label)
+    submitted = set(assessment.unit_submissions.values_list("unit_id", flat=True))
+    tree = access_for(request).tree
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "sheet": sheet,
+            "rows": _visible_rows(sheet, rights),
+            "rights": rights,
+            "transition": transition,
+            "units_to_submit": [(u, tree.nodes[u].name, u in submitted) for u in sorted(rights.submit_units)],
+            "lost": selectors.points_lost(sheet)[:40] if rights.see_all else [],
+            "history": assessment.transitions.select_related("by"),
+            "today": _today(),
+        },
+    )
+
+
+def _answer_for(request, pk: int) -> tuple[Answer, object]:
+    answer = get_object_or_404(Answer.objects.select_related("criterion", "assessment"), pk=pk)
+    assessment, rights = assessment_for(request, answer.assessment_id)
+    answer.assessment = assessment
+    units = services.answer_units(answer)
+    if not (rights.see_all or units & rights.input_units):
+        raise Http404
+    return answer, rights
+
+
+def _answer_panel(request, answer, rights, *, error=None, raw=None, status=200):
+    criterion = answer.criterion
+    fields, rule_error = [], None
+    try:
+        fields = compile_rule(criterion.rule, criterion.max_points or 0).fields()
+    except RuleError as problem:
+        rule_error = problem.message
+    may_input = answer.assessment.state == State.DRAFT and (
+        rights.input_all or services.answer_units(answer) & rights.input_units
+    )
+    return render(
+        request,
+        "assessments/partials/_answer_panel.html",
+        {
+            "answer": answer,
+            "criterion": criterion,
+            "fields": fields,
+            "values": raw if raw is not None else flatten_inputs(fields, answer.inputs),
+            "rule_error": rule_error,
+            "error": error,
+            "may_input": may_input,
+            "rights": rights,
+            "posted": request.POST if request.method == "POST" else {},
+        },
+        status=status,
+    )
+
+
+@login_required
+def answer_panel(request, pk: int):
+    answer, rights = _answer_for(request, pk)
+    return _answer_panel(request, answer, rights)
+
+
+@require_POST
+@login_required
+def answer_save(request, pk: int):
+    answer, rights = _answer_for(request, pk)
+    if not (rights.input_all or services.answer_units(answer) & rights.input_units):
+        raise PermissionDenied
+    fields = compile_rule(answer.criterion.rule, answer.criterion.max_points or 0).fields()
+    raw = inputs_from_post(fields, request.POST)
+    try:
+        services.answer_save(
+            answer=answer, raw_inputs=raw, justification=request.POST.get("justification", ""),
+            override_reason=request.POST.get("override_reason", ""),
+            expected_version=int(request.POST.get("version", -1)), by=request.user, today=_today(),
+        )  # fmt: skip
+    except ApplicationError as error:
+        answer.justification = request.POST.get("justification", "")
+        answer.override_reason = request.POST.get("override_reason", "")
+        return _answer_panel(request, answer, rights, error=error.message, raw=flatten_inputs(fields, raw), status=422)
+    answer.refresh_from_db()
+    messages.success(request, f"Đã lưu tiêu chí {answer.criterion.code}: {answer.self_explanation}")
+    return _answer_panel(request, answer, rights)
+
+
+@require_POST
+@login_required
+def answer_calculate(request, pk: int):
+    answer, _ = _answer_for(request, pk)
+    rule = compile_rule(answer.criterion.rule, answer.criterion.max_points or 0)
+    result = rule.evaluate(inputs_from_post(rule.fields(), request.POST))
+    return render(request, "criteria/partials/_calc_result.html", {"result": result, "criterion": answer.criterion})
+
+
+@require_POST
+@login_required
+def appraisal_save(request, pk: int, round_number: int):
+    answer, rights = _answer_for(request, pk)
+    if not rights.appraise:
+        raise PermissionDenied
+    try:
+        points = to_decimal(request.POST.get("points", ""))
+    except (InvalidOperation, ValueError):
+        return _answer_panel(request, answer, rights, error="Điểm thẩm định phải là một số.", status=422)
+    try:
+        services.appraisal_save(
+            answer=answer, round_number=round_number, points=points, note=request.POST.get("note", ""),
+            request_explanation=request.POST.get("request_explanation") == "on",
+            expected_version=int(request.POST.get("version", -1)), by=request.user,
+        )  # fmt: skip
+    except ApplicationError as error:
+        return _answer_panel(request, answer, rights, error=error.message, status=422)
+    answer.refresh_from_db()
+    return _answer_panel(request, answer, rights)
+
+
+@require_POST
+@login_required
+def reply_save(request, pk: int):
+    answer, rights = _answer_for(request, pk)
+    if not (services.answer_units(answer) & rights.input_units or rights.compile):
+        raise PermissionDenied
+    try:
+        services.reply_save(answer=answer, reply=request.POST.get("reply", ""), by=request.user, today=_today())
+    except ApplicationError as error:
+        return _answer_panel(request, answer, rights, error=error.message, status=422)
+    answer.refresh_from_db()
+    return _answer_panel(request, answer, rights)
+
+
+@require_POST
+@login_required
+def unit_submit(request, pk: int, unit_id: int):
+    assessment, rights = assessment_for(request, pk)
+    if unit_id not in rights.submit_units:
+        raise PermissionDenied
+    try:
+        services.unit_submit(assessment=assessment, unit_id=unit_id, by=request.user, today=_today())
+        messages.success(request, "Đã gửi kết quả tự chấm của đơn vị; số liệu của đơn vị đã khóa.")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(assessment)
+
+
+@require_POST
+@login_required
+def transition(request, pk: int):
+    assessment, rights = assessment_for(request, pk)
+    target = request.POST.get("to", "")
+    if target not in TRANSITION_LABELS or not getattr(rights, TRANSITION_LABELS[target][1]):
+        raise PermissionDenied
+    try:
+        services.assessment_transition(assessment=assessment, to_state=target, by=request.user,
+                                       note=request.POST.get("note", ""))  # fmt: skip
+        messages.success(request, f"Bản đánh giá chuyển sang bước “{State(target).label}”.")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(assessment)
+
+
+@require_POST
+@login_required
+def remediation_create(request, pk: int):
+    assessment, rights = assessment_for(request, pk)
+    if not rights.compile:
+        raise PermissionDenied
+    sheet = selectors.sheet_for(assessment=assessment)
+    plan = remediation_plan_create(assessment=assessment, lost=selectors.points_lost(sheet), by=request.user)
+    messages.success(request, f"Đã tạo dự thảo kế hoạch khắc phục với {plan.tasks.count()} nhiệm vụ.")
+    return redirect(plan)
+
+
+@login_required
+def what_if(request, pk: int):
+    assessment, rights = assessment_for(request, pk)
+    if not rights.what_if:
+        raise PermissionDenied
+    overrides: dict[int, Decimal] = {}
+    for key, value in request.POST.items():
+        if key.startswith("c") and key[1:].isdigit() and value.strip():
+            try:
+                overrides[int(key[1:])] = to_decimal(value)
+            except (InvalidOperation, ValueError):
+                continue
+    base = selectors.sheet_for(assessment=assessment)
+    changed = selectors.sheet_for(assessment=assessment, overrides=overrides) if overrides else base
+    others = [r for r in selectors.round_results(assessment_round=assessment.round) if r.assessment.pk != assessment.pk]
+    new_rank = 1 + sum(1 for r in others if r.index > changed.index())
+    at_risk = sorted(
+        (row for row in base.rows if row.is_leaf and (row.points["final"] is None or row.lost > 0)),
+        key=lambda row: -(row.criterion.max_points or 0) + (row.points["final"] or 0),
+    )[:30]
+    return render(
+        request,
+        "assessments/what_if.html",
+        {"assessment": assessment, "base": base, "changed": changed, "overrides": overrides,
+         "rank": new_rank, "others": len(others), "at_risk": at_risk},
+    )  # fmt: skip
+
+
+@login_required
+def assessment_export(request, pk: int, fmt: str):
+    assessment, rights = assessment_for(request, pk)
+    if not rights.see_all:
+        raise PermissionDenied
+    sheet = selectors.sheet_for(assessment=assessment)
+    makers = {
+        "xlsx": exports.sheet_xlsx,
+        "docx": exports.report_docx,
+        "pdf": exports.report_pdf,
+        "zip": exports.evidence_zip,
+    }
+    if fmt not in makers:
+        raise Http404
+    return makers[fmt](assessment, sheet)
+
+
+@login_required
+def evidence_list(request, pk: int):
+    assessment, rights = assessment_for(request, pk)
+    may_add = assessment.state in (State.DRAFT, State.EXPLANATION) and bool(rights.input_units or rights.compile)
+    form = EvidenceForm(request.POST or None, request.FILES or None,
+                        criteria=services.leaf_criteria(assessment.round.criteria_set))  # fmt: skip
+    if request.method == "POST":
+        if not may_add:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.evidence_create(
+                    organization_id=assessment.organization_id, year=assessment.round.year, number=data["number"],
+                    issued_on=data["issued_on"], issuer=data["issuer"], title=data["title"],
+                    criteria_ids=data["criteria"], files=request.FILES.getlist("files"), by=request.user,
+                )  # fmt: skip
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Đã thêm tài liệu kiểm chứng.")
+                return redirect("assessments:evidence_list", pk=pk)
+    evidence = Evidence.objects.filter(
+        organization=assessment.organization, year=assessment.round.year
+    ).prefetch_related("files", "criteria")
+    return render(request, "assessments/evidence_list.html",
+                  {"assessment": assessment, "evidence": evidence, "form": form, "may_add": may_add})  # fmt: skip
+
+
+@login_required
+def evidence_file(request, pk: int):
+    attachment = get_object_or_404(EvidenceFile.objects.select_related("evidence"), pk=pk)
+    access = access_for(request)
+    rights = rights_for(access, attachment.evidence.organization_id)
+    if not rights.any:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
