@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
 from parindex.accounts.models import User
+from parindex.assessments.models import Answer, Assessment, Evidence, EvidenceFile
 from parindex.core.demo_data import USER_BY_ROLE as PERSONAS
 from parindex.criteria.models import Criterion
 from parindex.organizations.models import Membership, Organization
@@ -57,6 +58,21 @@ def pending_extension():
 def progress_file():
     update = ProgressUpdate.objects.create(occurrence=occurrence(), text="x", percent=10)
     attachment = ProgressFile(update=update, original_name="a.pdf", size=8, content_type="application/pdf")
+    attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    return attachment.pk
+
+
+def dn_assessment():
+    return Assessment.objects.get(organization__code="dn-sct").pk
+
+
+def dn_answer():
+    return Answer.objects.filter(assessment_id=dn_assessment(), criterion__code="1.1.2").get().pk
+
+
+def dn_evidence_file():
+    evidence = Evidence.objects.create(organization=Organization.objects.get(code="dn-sct"), year=2019, title="KH")
+    attachment = EvidenceFile(evidence=evidence, original_name="a.pdf", size=8, content_type="application/pdf")
     attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=True)
     return attachment.pk
 
@@ -161,6 +177,34 @@ CASES = [
     Case("calendar_day_delete", "plans:calendar_day_delete", {"admin": REDIRECT}, lambda: [calendar_day()], "post"),
     Case("notifications", "notifications:list", dict.fromkeys(LOGGED_IN, OK)),
     Case("notifications_read", "notifications:read_all", dict.fromkeys(LOGGED_IN, REDIRECT), method="post"),
+    # Assessments: the demo round is Đồng Nai's; every Bình Phước persona is refused (other department).
+    Case("rounds", "assessments:round_list", {**TASK_SEERS, "appraiser": OK}),
+    Case("round_create", "assessments:round_create", {"admin": OK, "coordinator": OK, "appraiser": OK}),
+    Case(
+        "round_other_province",
+        "assessments:round_detail",
+        dict.fromkeys(LOGGED_IN, NOT_FOUND),
+        lambda: [Assessment.objects.get(pk=dn_assessment()).round_id],
+    ),
+    *[
+        Case(f"assessment_{name}", f"assessments:{name}", dict.fromkeys(LOGGED_IN, NOT_FOUND), args, method)
+        for name, args, method in [
+            ("assessment_detail", lambda: [dn_assessment()], "get"),
+            ("transition", lambda: [dn_assessment()], "post"),
+            ("unit_submit", lambda: [dn_assessment(), Organization.objects.get(code="dn-sct-vp").pk], "post"),
+            ("what_if", lambda: [dn_assessment()], "get"),
+            ("remediation_create", lambda: [dn_assessment()], "post"),
+            ("assessment_export", lambda: [dn_assessment(), "xlsx"], "get"),
+            ("evidence_list", lambda: [dn_assessment()], "get"),
+            ("evidence_file", lambda: [dn_evidence_file()], "get"),
+            ("answer_panel", lambda: [dn_answer()], "get"),
+            ("answer_save", lambda: [dn_answer()], "post"),
+            ("answer_calculate", lambda: [dn_answer()], "post"),
+            ("appraisal_save", lambda: [dn_answer(), 1], "post"),
+            ("reply_save", lambda: [dn_answer()], "post"),
+        ]
+    ],
+    Case("healthz", "healthz", dict.fromkeys(["anonymous", *LOGGED_IN], OK)),
     Case("login", "login", dict.fromkeys(["anonymous", *LOGGED_IN], OK)),
     Case("logout", "logout", dict.fromkeys(["anonymous", *LOGGED_IN], REDIRECT), method="post"),
 ]

@@ -115,3 +115,12 @@ def test_plan_page_and_my_work_stay_flat_from_10_to_70_tasks_of_12_occurrences(l
     assert work_large == work_small
     assert plan_large == plan_small
     assert max(work_large, plan_large) <= 12
+
+
+def test_the_assessment_page_of_the_100_point_set_is_bounded(login_as):
+    from parindex.assessments.models import Assessment
+
+    assessment = Assessment.objects.get(organization__code="dn-sct")
+    for user in ("dn.vanphong", "dn.truongphong", "dn.thamdinh"):
+        count = queries_for(login_as(user), assessment.get_absolute_url())
+        assert count <= 15, f"{user}: {count}"

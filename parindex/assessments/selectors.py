@@ -9,7 +9,8 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 
 from parindex.assessments.models import Answer, Assessment, AssessmentRound, State
-from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignment, Scoring
+from parindex.assessments.services import effective_assignments
+from parindex.criteria.models import AssignmentRole, Criterion, Scoring
 from parindex.engine.numbers import ZERO
 from parindex.engine.rules import KIND_LABELS
 from parindex.engine.scoring import ClassBand, LeafScore, Node, Rollup, aggregate, classify, rank
@@ -76,13 +77,9 @@ def sheet_for(*, assessment: Assessment, overrides: dict[int, Decimal] | None = 
     replaces final points without saving them: the what-if view."""
     criteria_set = assessment.round.criteria_set
     criteria = list(
-        criteria_set.criteria.order_by("position").prefetch_related(
-            Prefetch(
-                "assignments", queryset=CriterionAssignment.objects.only("criterion_id", "organization_id", "role")
-            ),
-            Prefetch("evidence", to_attr="all_evidence"),
-        )
+        criteria_set.criteria.order_by("position").prefetch_related(Prefetch("evidence", to_attr="all_evidence"))
     )
+    assignments = effective_assignments(criteria_set)
     answers = {a.criterion_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")}
     parents = {c.parent_id for c in criteria}
     rows = []
@@ -103,8 +100,8 @@ def sheet_for(*, assessment: Assessment, overrides: dict[int, Decimal] | None = 
                 if is_leaf
                 else "",
                 survey_pending=is_leaf and criterion.scoring == Scoring.SURVEY and points["self"] is None,
-                lead_ids={a.organization_id for a in criterion.assignments.all() if a.role == AssignmentRole.LEAD},
-                unit_ids={a.organization_id for a in criterion.assignments.all()},
+                lead_ids={o for o, r in assignments.get(criterion.pk, {}).items() if r == AssignmentRole.LEAD},
+                unit_ids=set(assignments.get(criterion.pk, {})),
                 evidence_count=sum(
                     1 for e in criterion.all_evidence if e.organization_id == assessment.organization_id
                 ),

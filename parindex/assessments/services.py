@@ -138,8 +138,26 @@ def _score(answer: Answer, raw_inputs: dict) -> None:
     answer.self_explanation = result.explanation
 
 
-def answer_units(answer: Answer) -> set[int]:
-    return set(CriterionAssignment.objects.filter(criterion=answer.criterion).values_list("organization_id", flat=True))
+def effective_assignments(criteria_set) -> dict[int, dict[int, str]]:
+    """criterion id → {unit id: role}; a criterion without its own assignment takes its nearest
+    assigned ancestor's (the seeds assign at the TC level and score at the TCTP level)."""
+    parent_of = dict(criteria_set.criteria.values_list("pk", "parent_id"))
+    own: dict[int, dict[int, str]] = {}
+    rows = CriterionAssignment.objects.filter(criterion__criteria_set=criteria_set)
+    for criterion_id, org_id, role in rows.values_list("criterion_id", "organization_id", "role"):
+        own.setdefault(criterion_id, {})[org_id] = role
+    result = {}
+    for criterion_id in parent_of:
+        node = criterion_id
+        while node is not None and node not in own:
+            node = parent_of.get(node)
+        result[criterion_id] = own.get(node, {}) if node is not None else {}
+    return result
+
+
+def answer_units(answer: Answer, *, lead_only: bool = False) -> set[int]:
+    roles = effective_assignments(answer.criterion.criteria_set).get(answer.criterion_id, {})
+    return {org for org, role in roles.items() if not lead_only or role == AssignmentRole.LEAD}
 
 
 @transaction.atomic
@@ -182,11 +200,15 @@ def _differs(known: dict, given: dict) -> bool:
 
 
 def _answers_needing(assessment: Assessment, unit_ids: set[int] | None):
+    """Criteria (all, or those `unit_ids` lead) still unscored, or scored without evidence or a reason."""
     answers = assessment.answers.select_related("criterion").prefetch_related("criterion__evidence")
-    if unit_ids is not None:
-        answers = answers.filter(criterion__assignments__organization_id__in=unit_ids).distinct()
+    roles = effective_assignments(assessment.round.criteria_set) if unit_ids is not None else {}
     unanswered, unjustified = [], []
     for answer in answers:
+        if unit_ids is not None and not any(
+            org in unit_ids and role == AssignmentRole.LEAD for org, role in roles.get(answer.criterion_id, {}).items()
+        ):
+            continue
         if answer.criterion.scoring != Scoring.SELF:
             continue
         if answer.self_points is None:
@@ -210,16 +232,7 @@ def _check_complete(assessment: Assessment, unit_ids: set[int] | None) -> None:
 def unit_submit(*, assessment: Assessment, unit_id: int, by, today: date) -> UnitSubmission:
     if assessment.state != State.DRAFT:
         raise ApplicationError(ERR_NOT_DRAFT.format(state=assessment.get_state_display()))
-    lead_units = {unit_id}
-    _check_complete(
-        assessment,
-        set(
-            CriterionAssignment.objects.filter(organization_id__in=lead_units, role=AssignmentRole.LEAD).values_list(
-                "organization_id", flat=True
-            )
-        )
-        or lead_units,
-    )
+    _check_complete(assessment, {unit_id})
     submission, _ = UnitSubmission.objects.get_or_create(assessment=assessment, unit_id=unit_id, defaults={"by": by})
     return submission
 

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("nam-lam-viec/", views.year_switch, name="year_switch"),
     path("nhat-ky/", views.audit_log, name="audit_log"),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -12,6 +13,11 @@ from parindex.core.working_year import SESSION_KEY, parse_year
 from parindex.organizations.access import access_for
 from parindex.organizations.permissions import Perm
 from parindex.organizations.selectors import organization_names
+
+
+def healthz(request):
+    """For load balancers and uptime checks: answers without touching the database."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @login_required
