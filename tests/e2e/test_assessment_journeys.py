@@ -1,0 +1,42 @@
+import re
+
+from playwright.sync_api import expect
+
+from parindex.assessments.models import Answer
+
+
+def test_a_unit_head_scores_a_criterion_with_live_points(login, page, shot):
+    login("dn.truongphong")
+    page.get_by_test_id("nav").get_by_role("link", name="Tự đánh giá").click()
+    page.get_by_test_id("rounds").get_by_role("link").first.click()
+    page.get_by_test_id("ranking").get_by_role("link", name="dn-sct").click()
+    page.get_by_test_id("sheet").get_by_role("link", name="Mức độ thực hiện kế hoạch CCHC").click()
+    panel = page.get_by_test_id("answer-panel")
+    panel.get_by_label("Tổng số nhiệm vụ theo kế hoạch CCHC").fill("20")
+    panel.get_by_label("Số nhiệm vụ đã hoàn thành").fill("17")
+    expect(page.locator("#live-result")).to_contain_text("2,55 / 3 điểm")
+    panel.get_by_label(re.compile("Giải trình")).fill("Báo cáo số 15/BC-SCT")
+    shot("assessment-answer-desktop")
+    panel.get_by_role("button", name="Lưu tự chấm").click()
+    expect(page.locator("#saved-result")).to_contain_text("Tỷ lệ 17/20 = 85,00 %")
+    answer_row_cell = page.locator(
+        f"#self-{Answer.objects.get(assessment__organization__code='dn-sct', criterion__code='1.1.2').criterion_id}"
+    )
+    expect(answer_row_cell).to_have_text("2,55")
+    answer = Answer.objects.get(assessment__organization__code="dn-sct", criterion__code="1.1.2")
+    assert str(answer.self_points) == "2.55"
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot("assessment-phone")
+
+
+def test_a_leader_sees_the_index_move_in_what_if(login, page, shot, app):
+    login("dn.vanphong")
+    page.get_by_test_id("nav").get_by_role("link", name="Tự đánh giá").click()
+    page.get_by_test_id("rounds").get_by_role("link").first.click()
+    page.get_by_test_id("ranking").get_by_role("link", name="dn-sct").click()
+    page.get_by_role("link", name="Giả định").click()
+    before = page.get_by_test_id("what-if-index").inner_text()
+    page.get_by_label("Điểm giả định 8").fill("7")
+    page.get_by_role("button", name="Tính lại").click()
+    expect(page.get_by_test_id("what-if-index")).not_to_have_text(before)
+    shot("assessment-what-if-desktop")
