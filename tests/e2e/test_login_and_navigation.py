@@ -6,12 +6,12 @@ from playwright.sync_api import expect
 from parindex.core.demo_data import USER_BY_ROLE as PERSONAS
 
 NAV_BY_ROLE = {
-    "admin": ["Tổng quan", "Kế hoạch", "Bộ tiêu chí", "Cơ cấu tổ chức", "Người dùng", "Nhật ký thay đổi"],
-    "coordinator": ["Tổng quan", "Việc của tôi", "Kế hoạch", "Bộ tiêu chí", "Cơ cấu tổ chức"],
-    "leader": ["Tổng quan", "Kế hoạch", "Bộ tiêu chí", "Cơ cấu tổ chức"],
-    "unit_head": ["Tổng quan", "Việc của tôi", "Bộ tiêu chí"],
-    "staff": ["Tổng quan", "Việc của tôi", "Bộ tiêu chí"],
-    "appraiser": ["Tổng quan", "Bộ tiêu chí", "Đơn vị thẩm định"],
+    "admin": ["Tổng quan", "Kế hoạch", "Tự đánh giá", "Bộ tiêu chí", "Cơ cấu tổ chức", "Người dùng", "Nhật ký thay đổi"],
+    "coordinator": ["Tổng quan", "Việc của tôi", "Kế hoạch", "Tự đánh giá", "Bộ tiêu chí", "Cơ cấu tổ chức"],
+    "leader": ["Tổng quan", "Kế hoạch", "Tự đánh giá", "Bộ tiêu chí", "Cơ cấu tổ chức"],
+    "unit_head": ["Tổng quan", "Việc của tôi", "Tự đánh giá", "Bộ tiêu chí"],
+    "staff": ["Tổng quan", "Việc của tôi", "Tự đánh giá", "Bộ tiêu chí"],
+    "appraiser": ["Tổng quan", "Tự đánh giá", "Bộ tiêu chí", "Đơn vị thẩm định"],
 }
 
 

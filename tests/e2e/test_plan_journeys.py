@@ -40,6 +40,8 @@ def test_coordinator_imports_an_appendix_and_staff_work_on_it(login, page, shot,
     shot("my-work-desktop")
     page.set_viewport_size({"width": 390, "height": 844})
     shot("my-work-phone")
+    for summary in page.locator("details:not([open]) > summary").all():  # long lists start folded
+        summary.click()
     page.get_by_test_id("my-work").get_by_role("link", name=re.compile("Kiểm tra công tác CCHC")).first.click()
     page.get_by_label("Nội dung cập nhật").fill("Đã tổng hợp số liệu của các tổ")
     page.get_by_label("Tiến độ (%)").fill("50")
