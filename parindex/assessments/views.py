@@ -129,7 +129,15 @@ def assessment_detail(request, pk: int):
             "rights": rights,
             "transition": transition,
             "units_to_submit": [(u, tree.nodes[u].name, u in submitted) for u in sorted(rights.submit_units)],
-            "lost": selectors.points_lost(sheet)[:40] if rights.see_all else [],
+            "lost": [
+                (
+                    row,
+                    ", ".join(tree.nodes[u].short_name or tree.nodes[u].name for u in row.lead_ids if u in tree.nodes),
+                )
+                for row in selectors.points_lost(sheet)[:40]
+            ]
+            if rights.see_all
+            else [],
             "history": assessment.transitions.select_related("by"),
             "today": _today(),
         },

@@ -6,7 +6,15 @@ from playwright.sync_api import expect
 from parindex.core.demo_data import USER_BY_ROLE as PERSONAS
 
 NAV_BY_ROLE = {
-    "admin": ["Tổng quan", "Kế hoạch", "Tự đánh giá", "Bộ tiêu chí", "Cơ cấu tổ chức", "Người dùng", "Nhật ký thay đổi"],
+    "admin": [
+        "Tổng quan",
+        "Kế hoạch",
+        "Tự đánh giá",
+        "Bộ tiêu chí",
+        "Cơ cấu tổ chức",
+        "Người dùng",
+        "Nhật ký thay đổi",
+    ],
     "coordinator": ["Tổng quan", "Việc của tôi", "Kế hoạch", "Tự đánh giá", "Bộ tiêu chí", "Cơ cấu tổ chức"],
     "leader": ["Tổng quan", "Kế hoạch", "Tự đánh giá", "Bộ tiêu chí", "Cơ cấu tổ chức"],
     "unit_head": ["Tổng quan", "Việc của tôi", "Tự đánh giá", "Bộ tiêu chí"],
