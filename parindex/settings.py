@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "parindex.plans",
     "parindex.notifications",
     "parindex.assessments",
+    "parindex.surveys",
 ]
 
 MIDDLEWARE = [
@@ -178,3 +179,8 @@ LOGGING = {
 
 # The first and last working year offered in the year switcher.
 PARINDEX_FIRST_YEAR = env.int("PARINDEX_FIRST_YEAR", default=2019)
+
+# Public survey form: answers allowed per network address and per device cookie in the window.
+SURVEY_LIMIT_PER_IP = env.int("SURVEY_LIMIT_PER_IP", default=300)
+SURVEY_LIMIT_PER_DEVICE = env.int("SURVEY_LIMIT_PER_DEVICE", default=5)
+SURVEY_LIMIT_WINDOW = env.int("SURVEY_LIMIT_WINDOW_SECONDS", default=3600)

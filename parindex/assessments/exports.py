@@ -16,6 +16,7 @@ from docx.shared import Cm, Pt
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from parindex.assessments.models import Evidence
+from parindex.core.pdf import register_fonts
 from parindex.engine.numbers import fmt
 from parindex.organizations.selectors import organization_names
 
@@ -32,11 +33,6 @@ HEADERS = [
     "Cách tính / giải trình",
     "Ý kiến thẩm định",
 ]
-FONT_CANDIDATES = [
-    "/usr/share/fonts/truetype/liberation2/LiberationSerif-{}.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSerif-{}.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSerif{}.ttf",
-]  # fmt: skip
 
 
 def _p(value) -> str:
@@ -161,21 +157,6 @@ def report_docx(assessment, sheet) -> HttpResponse:
     return _attachment(report_docx_bytes(assessment, sheet), DOCX, f"bao-cao-tu-danh-gia-{assessment.pk}.docx")
 
 
-def _register_fonts() -> tuple[str, str]:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    for pattern in FONT_CANDIDATES:
-        liberation = "Liberation" in pattern
-        regular = pattern.format("Regular" if liberation else "")
-        bold = pattern.format("Bold" if liberation else "-Bold")
-        if Path(regular).exists() and Path(bold).exists():
-            pdfmetrics.registerFont(TTFont("VN", regular))
-            pdfmetrics.registerFont(TTFont("VN-Bold", bold))
-            return "VN", "VN-Bold"
-    raise RuntimeError("Thiếu phông chữ có dấu tiếng Việt: apt-get install fonts-liberation2")
-
-
 def report_pdf_bytes(assessment, sheet) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -183,7 +164,7 @@ def report_pdf_bytes(assessment, sheet) -> bytes:
     from reportlab.lib.units import cm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    regular, bold = _register_fonts()
+    regular, bold = register_fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=11, leading=14)
     strong = ParagraphStyle("strong", parent=body, fontName=bold)
     centered = ParagraphStyle("center", parent=strong, alignment=1, fontSize=13, leading=17)

@@ -22,6 +22,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(
         "Tự đánh giá", "assessments:round_list", "clipboard-data", (Perm.ASSESS_VIEW, Perm.ASSESS_INPUT, Perm.APPRAISE)
     ),
+    NavItem("Khảo sát", "surveys:campaign_list", "emoji-smile", Perm.SURVEY_VIEW),
     NavItem("Bộ tiêu chí", "criteria:set_list", "list-check", Perm.CRITERIA_VIEW),
     NavItem("Cơ cấu tổ chức", "organizations:tree", "diagram-3", Perm.ORG_VIEW),
     NavItem("Đơn vị thẩm định", "organizations:appraised", "clipboard-check", Perm.APPRAISE),

@@ -35,6 +35,8 @@ class Perm(StrEnum):
     ASSESS_UNIT_SUBMIT = "assess.unit_submit"
     ASSESS_COMPILE = "assess.compile"
     ASSESS_WHATIF = "assess.whatif"
+    SURVEY_VIEW = "survey.view"
+    SURVEY_MANAGE = "survey.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -53,6 +55,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ASSESS_VIEW,
             Perm.ASSESS_COMPILE,
             Perm.ASSESS_WHATIF,
+            Perm.SURVEY_VIEW,
+            Perm.SURVEY_MANAGE,
         }
     ),
     Role.COORDINATOR: frozenset(
@@ -68,10 +72,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ASSESS_INPUT,
             Perm.ASSESS_COMPILE,
             Perm.ASSESS_WHATIF,
+            Perm.SURVEY_VIEW,
+            Perm.SURVEY_MANAGE,
         }
     ),
-    Role.LEADER: frozenset({Perm.ORG_VIEW, Perm.CRITERIA_VIEW, Perm.PLAN_VIEW, Perm.ASSESS_VIEW, Perm.ASSESS_WHATIF}),
-    Role.UNIT_HEAD: frozenset({Perm.CRITERIA_VIEW, Perm.TASK_WORK, Perm.ASSESS_INPUT, Perm.ASSESS_UNIT_SUBMIT}),
-    Role.STAFF: frozenset({Perm.CRITERIA_VIEW, Perm.TASK_WORK, Perm.ASSESS_INPUT}),
+    Role.LEADER: frozenset(
+        {Perm.ORG_VIEW, Perm.CRITERIA_VIEW, Perm.PLAN_VIEW, Perm.ASSESS_VIEW, Perm.ASSESS_WHATIF, Perm.SURVEY_VIEW}
+    ),
+    Role.UNIT_HEAD: frozenset(
+        {Perm.CRITERIA_VIEW, Perm.TASK_WORK, Perm.ASSESS_INPUT, Perm.ASSESS_UNIT_SUBMIT, Perm.SURVEY_VIEW}
+    ),
+    Role.STAFF: frozenset({Perm.CRITERIA_VIEW, Perm.TASK_WORK, Perm.ASSESS_INPUT, Perm.SURVEY_VIEW}),
     Role.APPRAISER: frozenset({Perm.APPRAISE, Perm.CRITERIA_VIEW}),
 }

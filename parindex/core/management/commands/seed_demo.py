@@ -15,6 +15,7 @@ from parindex.criteria.services import criteria_set_import, criteria_set_plan_im
 from parindex.organizations import services
 from parindex.organizations.models import Membership, Organization, OrganizationVersion
 from parindex.plans.demo import load_demo_plans
+from parindex.surveys.demo import load_demo_surveys
 
 LIBRARY = Path(__file__).resolve().parents[3] / "criteria" / "library"
 
@@ -32,9 +33,10 @@ class Command(BaseCommand):
         sets = self._criteria_sets()
         plans = load_demo_plans(today=timezone.localdate())
         rounds = load_demo_assessment(today=timezone.localdate())
+        surveys = load_demo_surveys(today=timezone.localdate())
         self.stdout.write(
             f"Dữ liệu mẫu: {created} đơn vị mới, {users} tài khoản mới, {sets} bộ tiêu chí mới, "
-            f"{plans} kế hoạch mới, {rounds} đợt đánh giá mới."
+            f"{plans} kế hoạch mới, {rounds} đợt đánh giá mới, {surveys} đợt khảo sát mới."
         )
         if not quiet_logins:
             self.stdout.write(self._logins_table())

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from django import forms
+
+from parindex.core.forms import BootstrapFormMixin
+from parindex.engine.survey import ELEMENTS, LEVELS
+from parindex.surveys.models import Channel
+
+DOSSIER_PATTERN = r"^[A-Za-z0-9.\-/_]{6,40}$"
+ERR_DOSSIER = "Mã hồ sơ gồm 6–40 ký tự chữ, số và . - / _ (xem trên giấy hẹn trả kết quả)."
+ERR_REQUIRED = "Xin ông/bà chọn một mức."
+LEVEL_CHOICES = [(str(k), v) for k, v in LEVELS.items()]
+AGE_BANDS = [("", "—"), ("<30", "Dưới 30"), ("30-44", "30–44"), ("45-59", "45–59"), ("60+", "Từ 60")]
+SEXES = [("", "—"), ("nam", "Nam"), ("nu", "Nữ"), ("khac", "Khác")]
+
+
+class AnswerForm(forms.Form):
+    """The citizen's form; also used by staff to type in a paper form."""
+
+    overall = forms.ChoiceField(
+        label="Nhìn chung, ông/bà hài lòng thế nào?",
+        choices=LEVEL_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": ERR_REQUIRED},
+    )
+    channel = forms.ChoiceField(label="Ông/bà đã nộp hồ sơ", choices=[("", "—"), *Channel.choices], required=False)
+    dossier_code = forms.RegexField(
+        label="Mã hồ sơ (không bắt buộc)",
+        regex=DOSSIER_PATTERN,
+        required=False,
+        error_messages={"invalid": ERR_DOSSIER},
+    )
+    comment = forms.CharField(
+        label="Góp ý của ông/bà", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    age_band = forms.ChoiceField(label="Độ tuổi", choices=AGE_BANDS, required=False)
+    sex = forms.ChoiceField(label="Giới tính", choices=SEXES, required=False)
+    website = forms.CharField(required=False)  # a field people never see: bots fill it
+
+    def __init__(self, *args, template, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.template = template
+        for key in template.elements:
+            self.fields[f"el_{key}"] = forms.ChoiceField(
+                label=ELEMENTS[key],
+                choices=LEVEL_CHOICES,
+                widget=forms.RadioSelect,
+                error_messages={"required": ERR_REQUIRED},
+            )
+        for index, question in enumerate(template.perceptions):
+            self.fields[f"pq_{index}"] = forms.ChoiceField(
+                label=question, choices=[("co", "Có"), ("khong", "Không")], widget=forms.RadioSelect, required=False
+            )
+        if template.improvements:
+            self.fields["improvements"] = forms.MultipleChoiceField(
+                label="Cần cải thiện trước tiên (chọn tối đa 3)",
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(i, i) for i in template.improvements],
+            )
+        order = [f"el_{k}" for k in template.elements] + ["overall"]
+        self.order_fields([*order, *[f for f in self.fields if f not in order]])
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean_improvements(self):
+        chosen = self.cleaned_data.get("improvements") or []
+        if len(chosen) > 3:
+            raise forms.ValidationError("Xin chọn tối đa 3 nội dung.")
+        return chosen
+
+    def response_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "answers": {**{k: int(data[f"el_{k}"]) for k in self.template.elements}, "overall": int(data["overall"])},
+            "perceptions": {
+                q: data.get(f"pq_{i}") for i, q in enumerate(self.template.perceptions) if data.get(f"pq_{i}")
+            },
+            "improvements": data.get("improvements") or [],
+            "comment": data.get("comment", ""),
+            "channel": data.get("channel", ""),
+            "dossier_code": (data.get("dossier_code") or "").upper(),
+            "age_band": data.get("age_band", ""),
+            "sex": data.get("sex", ""),
+        }
+
+
+class CampaignForm(BootstrapFormMixin, forms.Form):
+    organization_id = forms.TypedChoiceField(label="Cơ quan", coerce=int)
+    title = forms.CharField(label="Tên đợt khảo sát", max_length=300)
+    starts_on = forms.DateField(label="Từ ngày", widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    ends_on = forms.DateField(label="Đến ngày", widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    target = forms.DecimalField(
+        label="Chỉ tiêu hài lòng (%)", initial=87, max_digits=5, decimal_places=2, localize=True
+    )
+    min_n = forms.IntegerField(label="Số phiếu tối thiểu để công bố một ô", initial=5, min_value=1)
+    points = forms.TypedMultipleChoiceField(
+        label="Điểm phục vụ (mỗi điểm một mã QR)", coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, departments, units, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization_id"].choices = departments
+        self.fields["points"].choices = units

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from parindex.engine.survey import ELEMENTS, Cell, sipas, table
+from parindex.surveys.models import Campaign, Response
+
+
+@dataclass
+class CampaignResults:
+    n: int
+    elements: dict[str, Cell]
+    sipas: Decimal | None
+    by_point: list[tuple[str, int, Decimal | None]] = field(default_factory=list)
+    by_month: list[tuple[str, int, Decimal | None]] = field(default_factory=list)
+    by_channel: list[tuple[str, int, Decimal | None]] = field(default_factory=list)
+    improvements: list[tuple[str, int]] = field(default_factory=list)
+    missed_target: bool = False
+
+
+def _sipas_of(answers, campaign: Campaign) -> tuple[int, Decimal | None]:
+    cells = table(answers, min_n=campaign.min_n)
+    weights = {k: Decimal(str(v)) for k, v in (campaign.weights or {}).items()}
+    return len(answers), sipas({k: cells[k].index for k in ELEMENTS}, weights)
+
+
+def campaign_results(*, campaign: Campaign, point_ids: set[int] | None = None, channel: str = "") -> CampaignResults:
+    """All the result tables from one query over the campaign's valid answers."""
+    responses = Response.objects.filter(campaign=campaign, excluded=False).select_related("point")
+    if point_ids is not None:
+        responses = responses.filter(point_id__in=point_ids)
+    if channel:
+        responses = responses.filter(channel=channel)
+    rows = list(responses.only("answers", "point__name", "created_at", "channel", "improvements"))
+    answers = [r.answers for r in rows]
+    n, overall_sipas = _sipas_of(answers, campaign)
+    cells = table(answers, min_n=campaign.min_n)
+    result = CampaignResults(n=n, elements=cells, sipas=overall_sipas)
+    groups: dict[str, dict[str, list]] = {
+        "point": defaultdict(list),
+        "month": defaultdict(list),
+        "channel": defaultdict(list),
+    }
+    improvements: Counter = Counter()
+    for row in rows:
+        groups["point"][row.point.name].append(row.answers)
+        groups["month"][row.created_at.strftime("%m/%Y")].append(row.answers)
+        groups["channel"][row.get_channel_display() or "Không rõ"].append(row.answers)
+        improvements.update(row.improvements or [])
+    result.by_point = [(name, *_sipas_of(items, campaign)) for name, items in sorted(groups["point"].items())]
+    result.by_month = [
+        (name, *_sipas_of(items, campaign))
+        for name, items in sorted(groups["month"].items(), key=lambda i: i[0][3:] + i[0][:2])
+    ]
+    result.by_channel = [(name, *_sipas_of(items, campaign)) for name, items in sorted(groups["channel"].items())]
+    result.improvements = improvements.most_common()
+    result.missed_target = overall_sipas is not None and overall_sipas < campaign.target
+    return result
+
+
+def campaign_trend(*, organization_id: int) -> list[tuple[Campaign, Decimal | None]]:
+    campaigns = Campaign.objects.filter(organization_id=organization_id).order_by("starts_on")
+    return [(c, campaign_results(campaign=c).sipas) for c in campaigns]

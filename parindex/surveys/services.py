@@ -1,0 +1,142 @@
+"""Writes for surveys: the national template, campaigns, public answers, exclusions, and
+survey points for assessments."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from parindex.assessments.models import Answer, Assessment, State
+from parindex.core.errors import ApplicationError
+from parindex.criteria.models import Scoring
+from parindex.engine.rules import compile_rule
+from parindex.engine.survey import ELEMENTS
+from parindex.surveys.models import Campaign, Response, ServicePoint, SurveyTemplate
+from parindex.surveys.selectors import campaign_results
+
+ERR_CLOSED = "Đợt khảo sát này không mở vào ngày hôm nay ({start:%d/%m/%Y} – {end:%d/%m/%Y})."
+ERR_DOSSIER_USED = "Hồ sơ {code} đã được đánh giá. Mỗi hồ sơ chỉ đánh giá một lần — cảm ơn ông/bà."
+ERR_DATES = "Ngày kết thúc phải sau ngày bắt đầu."
+ERR_NO_POINTS = "Hãy chọn ít nhất một điểm phục vụ."
+ERR_NO_CAMPAIGN = "Chưa có đợt khảo sát nào của cơ quan trong năm {year} có đủ phiếu."
+ERR_ASSESSMENT_STATE = "Chỉ lấy điểm điều tra khi bản đánh giá chưa chốt kết quả."
+
+NATIONAL_TEMPLATE = "Mẫu phiếu SIPAS (theo cấu trúc quốc gia)"
+PERCEPTIONS = [
+    "Ông/bà được hướng dẫn đầy đủ, dễ hiểu về thủ tục",
+    "Ông/bà không phải nộp thêm giấy tờ ngoài quy định",
+    "Ông/bà nhận kết quả đúng hẹn",
+]
+IMPROVEMENTS = [
+    "Thái độ phục vụ của công chức",
+    "Rút ngắn thời gian giải quyết",
+    "Giảm giấy tờ, thành phần hồ sơ",
+    "Tăng dịch vụ công trực tuyến",
+    "Cơ sở vật chất nơi tiếp nhận",
+    "Công khai, minh bạch thông tin",
+]
+
+
+def template_default() -> SurveyTemplate:
+    template, _ = SurveyTemplate.objects.get_or_create(
+        name=NATIONAL_TEMPLATE,
+        defaults={"elements": list(ELEMENTS), "perceptions": PERCEPTIONS, "improvements": IMPROVEMENTS},
+    )
+    return template
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    organization_id: int,
+    title: str,
+    starts_on: date,
+    ends_on: date,
+    target: Decimal,
+    min_n: int,
+    points: list[tuple[int, str]],
+    template: SurveyTemplate | None = None,
+    by=None,
+) -> Campaign:
+    if ends_on < starts_on:
+        raise ApplicationError(ERR_DATES, field="ends_on")
+    if not points:
+        raise ApplicationError(ERR_NO_POINTS, field="points")
+    campaign = Campaign(
+        organization_id=organization_id,
+        template=template or template_default(),
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        target=target,
+        min_n=min_n,
+        created_by=by,
+    )
+    campaign.full_clean()
+    campaign.save()
+    ServicePoint.objects.bulk_create(ServicePoint(campaign=campaign, organization_id=o, name=n) for o, n in points)
+    return campaign
+
+
+def response_submit(*, point: ServicePoint, data: dict, today: date, paper: bool = False, by=None) -> Response:
+    """Save one answer. Campaign dates hold for citizens (paper forms may be typed in afterwards);
+    a dossier code answers once — the database's unique constraint decides, so two phones at
+    the same second cannot both get through."""
+    campaign = point.campaign
+    if not paper and not campaign.starts_on <= today <= campaign.ends_on:
+        raise ApplicationError(ERR_CLOSED.format(start=campaign.starts_on, end=campaign.ends_on))
+    response = Response(campaign=campaign, point=point, paper=paper, entered_by=by, **data)
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError as error:
+        raise ApplicationError(ERR_DOSSIER_USED.format(code=data.get("dossier_code")), field="dossier_code") from error
+    return response
+
+
+def response_exclude(*, response: Response, reason: str, by) -> None:
+    response.excluded, response.exclusion_reason = True, reason
+    response.save(update_fields=["excluded", "exclusion_reason"])
+
+
+@transaction.atomic
+def survey_points_apply(*, assessment: Assessment, by=None) -> int:
+    """Survey-scored criteria take the SIPAS of the organization's latest campaign of the round's
+    year, through the criterion's own survey rule; the campaign and n are the stated source."""
+    if assessment.state in (State.FINALIZED, State.PUBLISHED):
+        raise ApplicationError(ERR_ASSESSMENT_STATE)
+    campaign = (
+        Campaign.objects.filter(organization=assessment.organization, ends_on__year=assessment.round.year)
+        .order_by("-ends_on")
+        .first()
+    )
+    results = campaign_results(campaign=campaign) if campaign else None
+    if results is None or results.sipas is None:
+        raise ApplicationError(ERR_NO_CAMPAIGN.format(year=assessment.round.year))
+    updated = 0
+    answers = Answer.objects.filter(assessment=assessment, criterion__scoring=Scoring.SURVEY).select_related(
+        "criterion"
+    )
+    for answer in answers:
+        result = compile_rule(answer.criterion.rule, answer.criterion.max_points or 0).evaluate(
+            {"share": results.sipas}
+        )
+        if not result.ok:
+            continue
+        answer.inputs, answer.self_points, answer.self_explanation = (
+            {"share": str(results.sipas)},
+            result.points,
+            result.explanation,
+        )
+        answer.prefill_source = f"khảo sát “{campaign.title}”, n = {results.n} phiếu hợp lệ"
+        answer.updated_by, answer.version = by, answer.version + 1
+        answer.save()
+        updated += 1
+    return updated
+
+
+def now_local() -> date:
+    return timezone.localdate()

@@ -1,0 +1,340 @@
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+
+import openpyxl
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from parindex.assessments.access import assessment_for
+from parindex.core.errors import ApplicationError
+from parindex.core.permissions import perm_required
+from parindex.engine.survey import ELEMENTS
+from parindex.organizations.access import access_for
+from parindex.organizations.models import OrganizationKind
+from parindex.organizations.permissions import Perm
+from parindex.surveys import posters, services
+from parindex.surveys.forms import AnswerForm, CampaignForm
+from parindex.surveys.models import Campaign, Channel, Response, ServicePoint
+from parindex.surveys.selectors import campaign_results, campaign_trend
+
+DEVICE_COOKIE = "pi_dev"
+MSG_RATE_LIMITED = "Đã có nhiều phiếu gửi từ thiết bị hoặc mạng này. Xin ông/bà thử lại sau ít phút."
+
+
+# --- public: the citizen's form --------------------------------------------------------------
+
+
+def _over_limit(request) -> bool:
+    """Counts answers per network address and per device cookie in the cache (no accounts)."""
+    address = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()[:16]
+    device = request.COOKIES.get(DEVICE_COOKIE, "none")
+    limits = [
+        (f"sv:ip:{address}", settings.SURVEY_LIMIT_PER_IP),
+        (f"sv:dev:{device}", settings.SURVEY_LIMIT_PER_DEVICE),
+    ]
+    for key, limit in limits:
+        cache.add(key, 0, timeout=settings.SURVEY_LIMIT_WINDOW)
+        if cache.incr(key) > limit:
+            return True
+    return False
+
+
+def public_form(request, token: str):
+    point = get_object_or_404(
+        ServicePoint.objects.select_related("campaign__template", "campaign__organization"), token=token
+    )
+    campaign = point.campaign
+    today = timezone.localdate()
+    is_open = campaign.starts_on <= today <= campaign.ends_on
+    form = AnswerForm(request.POST or None, template=campaign.template)
+    status, error = 200, None
+    if request.method == "POST" and is_open:
+        if form.is_bot:
+            return redirect("ks:thanks", token=token)  # say nothing useful to a bot
+        if _over_limit(request):
+            error, status = MSG_RATE_LIMITED, 429
+        elif form.is_valid():
+            try:
+                services.response_submit(point=point, data=form.response_data(), today=today)
+            except ApplicationError as problem:
+                error, status = problem.message, 409
+            else:
+                return redirect("ks:thanks", token=token)
+        else:
+            status = 400
+    response = render(
+        request,
+        "surveys/public_form.html",
+        {"point": point, "campaign": campaign, "form": form, "is_open": is_open, "error": error},
+        status=status,
+    )
+    if DEVICE_COOKIE not in request.COOKIES:
+        response.set_cookie(
+            DEVICE_COOKIE, secrets.token_urlsafe(12), max_age=365 * 24 * 3600, httponly=True, samesite="Lax"
+        )
+    return response
+
+
+def public_thanks(request, token: str):
+    point = get_object_or_404(ServicePoint.objects.select_related("campaign"), token=token)
+    return render(request, "surveys/public_thanks.html", {"point": point})
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+
+def _campaign_for(request, pk: int) -> tuple[Campaign, set[int] | None, bool]:
+    """The campaign, the service points the user may see (None: all), and whether they manage it."""
+    campaign = get_object_or_404(Campaign.objects.select_related("organization", "template"), pk=pk)
+    access = access_for(request)
+    if access.can(Perm.SURVEY_MANAGE, campaign.organization_id) or (
+        access.can(Perm.SURVEY_VIEW, campaign.organization_id) and access.can(Perm.ORG_VIEW, campaign.organization_id)
+    ):
+        return campaign, None, access.can(Perm.SURVEY_MANAGE, campaign.organization_id)
+    units = access.member_unit_ids(Perm.SURVEY_VIEW)
+    points = set(campaign.points.filter(organization_id__in=units).values_list("pk", flat=True))
+    if not points:
+        raise Http404
+    return campaign, points, False
+
+
+@perm_required(Perm.SURVEY_VIEW)
+def campaign_list(request):
+    access = access_for(request)
+    scope = set(access.org_ids_with(Perm.SURVEY_VIEW))
+    for unit in access.member_unit_ids(Perm.SURVEY_VIEW):
+        department = access.tree.nearest(unit, OrganizationKind.DEPARTMENT)
+        if department:
+            scope.add(department.org_id)
+    campaigns = Campaign.objects.filter(organization_id__in=scope).select_related("organization")
+    return render(
+        request, "surveys/campaign_list.html", {"campaigns": campaigns, "can_manage": access.has(Perm.SURVEY_MANAGE)}
+    )
+
+
+@perm_required(Perm.SURVEY_MANAGE)
+def campaign_create(request):
+    access = access_for(request)
+    scope = access.org_ids_with(Perm.SURVEY_MANAGE)
+    departments = [
+        (n.org_id, n.name) for n, _ in access.tree.walk(only=set(scope)) if n.kind == OrganizationKind.DEPARTMENT
+    ]
+    units = [(n.org_id, n.name) for n, _ in access.tree.walk(only=set(scope)) if n.kind == OrganizationKind.UNIT]
+    form = CampaignForm(request.POST or None, departments=departments, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        names = dict(units)
+        try:
+            campaign = services.campaign_create(
+                organization_id=data["organization_id"],
+                title=data["title"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                target=data["target"],
+                min_n=data["min_n"],
+                points=[(p, names[p]) for p in data["points"]],
+                by=request.user,
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Đã mở đợt khảo sát. In áp phích mã QR cho từng điểm phục vụ.")
+            return redirect(campaign)
+    return render(request, "surveys/campaign_form.html", {"form": form})
+
+
+@perm_required(Perm.SURVEY_VIEW)
+def campaign_detail(request, pk: int):
+    campaign, point_ids, can_manage = _campaign_for(request, pk)
+    channel = request.GET.get("kenh", "")
+    results = campaign_results(
+        campaign=campaign, point_ids=point_ids, channel=channel if channel in Channel.values else ""
+    )
+    trend = campaign_trend(organization_id=campaign.organization_id) if point_ids is None else []
+    points = campaign.points.all() if point_ids is None else campaign.points.filter(pk__in=point_ids)
+    return render(
+        request,
+        "surveys/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "results": results,
+            "points": points,
+            "can_manage": can_manage,
+            "elements": ELEMENTS,
+            "channels": Channel.choices,
+            "channel": channel,
+            "trend_labels": [c.title for c, _ in trend],
+            "trend_values": [float(v) if v is not None else None for _, v in trend],
+            "element_rows": [(ELEMENTS[k], results.elements[k]) for k in ELEMENTS]
+            + [("Đánh giá chung", results.elements["overall"])],
+        },
+    )
+
+
+@perm_required(Perm.SURVEY_VIEW)
+def campaign_comments(request, pk: int):
+    campaign, point_ids, can_manage = _campaign_for(request, pk)
+    responses = campaign.responses.select_related("point").exclude(comment="")
+    if point_ids is not None:
+        responses = responses.filter(point_id__in=point_ids)
+    if request.GET.get("diem", "").isdigit():
+        responses = responses.filter(point_id=int(request.GET["diem"]))
+    if request.GET.get("muc") in {"1", "2", "3", "4", "5"}:
+        responses = responses.filter(answers__overall=int(request.GET["muc"]))
+    page = Paginator(responses, 30).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "surveys/comments.html",
+        {
+            "campaign": campaign,
+            "page": page,
+            "can_manage": can_manage,
+            "points": campaign.points.all(),
+            "filters": request.GET,
+        },
+    )
+
+
+@require_POST
+@perm_required(Perm.SURVEY_MANAGE)
+def response_exclude(request, pk: int):
+    response = get_object_or_404(Response.objects.select_related("campaign"), pk=pk)
+    _, _, can_manage = _campaign_for(request, response.campaign_id)
+    reason = request.POST.get("reason", "").strip()
+    if not can_manage:
+        raise PermissionDenied
+    if not reason:
+        messages.error(request, "Hãy ghi lý do loại phiếu.")
+    else:
+        services.response_exclude(response=response, reason=reason, by=request.user)
+        messages.success(request, "Đã loại phiếu khỏi kết quả (phiếu vẫn được lưu).")
+    return redirect("surveys:campaign_comments", pk=response.campaign_id)
+
+
+@perm_required(Perm.SURVEY_VIEW)
+def paper_entry(request, pk: int):
+    point = get_object_or_404(ServicePoint.objects.select_related("campaign__template"), pk=pk)
+    _, point_ids, _ = _campaign_for(request, point.campaign_id)
+    if point_ids is not None and point.pk not in point_ids:
+        raise Http404
+    form = AnswerForm(request.POST or None, template=point.campaign.template)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.response_submit(
+                point=point, data=form.response_data(), today=timezone.localdate(), paper=True, by=request.user
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Đã nhập phiếu giấy. Nhập phiếu tiếp theo.")
+            return redirect("surveys:paper_entry", pk=pk)
+    return render(request, "surveys/paper_entry.html", {"point": point, "form": form})
+
+
+@perm_required(Perm.SURVEY_VIEW)
+def point_qr(request, pk: int):
+    point = get_object_or_404(ServicePoint, pk=pk)
+    _campaign_for(request, point.campaign_id)
+    buffer = io.BytesIO()
+    segno.make(request.build_absolute_uri(point.get_public_url()), error="m").save(buffer, kind="svg", scale=8)
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+@perm_required(Perm.SURVEY_VIEW)
+def point_poster(request, pk: int):
+    point = get_object_or_404(ServicePoint.objects.select_related("campaign"), pk=pk)
+    _campaign_for(request, point.campaign_id)
+    pdf = posters.poster_pdf(point, request.build_absolute_uri(point.get_public_url()))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="qr-{point.token}.pdf"'
+    return response
+
+
+@perm_required(Perm.SURVEY_VIEW)
+def campaign_export(request, pk: int):
+    campaign, point_ids, _ = _campaign_for(request, pk)
+    results = campaign_results(campaign=campaign, point_ids=point_ids)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Kết quả"
+    sheet.append([campaign.title])
+    sheet.append(["Yếu tố", "Số phiếu hợp lệ", "Hài lòng", "Chỉ số (%)"])
+    for key, label in [*ELEMENTS.items(), ("overall", "Đánh giá chung")]:
+        cell = results.elements[key]
+        sheet.append([label, cell.n, cell.satisfied, float(cell.index) if cell.index is not None else "ẩn (ít phiếu)"])
+    sheet.append(["SIPAS", results.n, "", float(results.sipas) if results.sipas is not None else "—"])
+    answers = book.create_sheet("Phiếu")
+    answers.append(
+        [
+            "Thời gian",
+            "Điểm phục vụ",
+            "Hình thức",
+            "Phiếu giấy",
+            "Mã hồ sơ",
+            *ELEMENTS.values(),
+            "Chung",
+            "Góp ý",
+            "Loại",
+            "Lý do loại",
+        ]
+    )
+    responses = campaign.responses.select_related("point")
+    if point_ids is not None:
+        responses = responses.filter(point_id__in=point_ids)
+    for r in responses:
+        answers.append(
+            [
+                timezone.localtime(r.created_at).strftime("%d/%m/%Y %H:%M"),
+                r.point.name,
+                r.get_channel_display(),
+                "có" if r.paper else "",
+                r.dossier_code,
+                *[r.answers.get(k) for k in ELEMENTS],
+                r.answers.get("overall"),
+                r.comment,
+                "có" if r.excluded else "",
+                r.exclusion_reason,
+            ]
+        )
+    output = io.BytesIO()
+    book.save(output)
+    response = HttpResponse(
+        output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="khao-sat-{campaign.pk}.xlsx"'
+    return response
+
+
+@perm_required(Perm.SURVEY_VIEW)
+def campaign_report(request, pk: int):
+    campaign, point_ids, _ = _campaign_for(request, pk)
+    results = campaign_results(campaign=campaign, point_ids=point_ids)
+    response = HttpResponse(posters.report_pdf(campaign, results), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-khao-sat-{campaign.pk}.pdf"'
+    return response
+
+
+@require_POST
+@login_required
+def survey_points_apply(request, pk: int):
+    assessment, rights = assessment_for(request, pk)
+    if not rights.compile:
+        raise PermissionDenied
+    try:
+        updated = services.survey_points_apply(assessment=assessment, by=request.user)
+        messages.success(request, f"Đã lấy điểm điều tra cho {updated} tiêu chí.")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(assessment)
