@@ -15,6 +15,7 @@ from parindex.core.demo_data import USER_BY_ROLE as PERSONAS
 from parindex.criteria.models import Criterion
 from parindex.organizations.models import Membership, Organization
 from parindex.plans.models import CalendarDay, ExtensionRequest, Occurrence, Plan, ProgressFile, ProgressUpdate
+from parindex.surveys.models import Campaign
 
 ROLES = ["anonymous", "outsider", *PERSONAS]
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, LOGIN = 200, 302, 403, 404, "login"
@@ -75,6 +76,18 @@ def dn_evidence_file():
     attachment = EvidenceFile(evidence=evidence, original_name="a.pdf", size=8, content_type="application/pdf")
     attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=True)
     return attachment.pk
+
+
+def bp_campaign():
+    return Campaign.objects.filter(organization__code="bp-stnmt").order_by("starts_on").last()
+
+
+def bp_point():
+    return bp_campaign().points.order_by("name").first()
+
+
+def bp_response():
+    return bp_campaign().responses.first().pk
 
 
 def calendar_day():
@@ -204,6 +217,36 @@ CASES = [
             ("reply_save", lambda: [dn_answer()], "post"),
         ]
     ],
+    Case("surveys", "surveys:campaign_list", {**TASK_SEERS}),
+    Case("survey_create", "surveys:campaign_create", PLAN_MANAGERS),
+    *[
+        Case(f"survey_{name}", f"surveys:{name}", {**PLAN_VIEWERS, "unit_head": NOT_FOUND, "staff": NOT_FOUND}, args)
+        for name, args in [
+            ("campaign_detail", lambda: [bp_campaign().pk]),
+            ("campaign_comments", lambda: [bp_campaign().pk]),
+            ("campaign_export", lambda: [bp_campaign().pk]),
+            ("campaign_report", lambda: [bp_campaign().pk]),
+            ("paper_entry", lambda: [bp_point().pk]),
+            ("point_qr", lambda: [bp_point().pk]),
+            ("point_poster", lambda: [bp_point().pk]),
+        ]
+    ],
+    Case(
+        "survey_exclude",
+        "surveys:response_exclude",
+        {"admin": REDIRECT, "coordinator": REDIRECT},
+        lambda: [bp_response()],
+        "post",
+    ),
+    Case(
+        "survey_points",
+        "surveys:survey_points_apply",
+        dict.fromkeys(LOGGED_IN, NOT_FOUND),
+        lambda: [dn_assessment()],
+        "post",
+    ),
+    Case("public_form", "ks:form", dict.fromkeys(["anonymous", *LOGGED_IN], OK), lambda: [bp_point().token]),
+    Case("public_thanks", "ks:thanks", dict.fromkeys(["anonymous", *LOGGED_IN], OK), lambda: [bp_point().token]),
     Case("healthz", "healthz", dict.fromkeys(["anonymous", *LOGGED_IN], OK)),
     Case("login", "login", dict.fromkeys(["anonymous", *LOGGED_IN], OK)),
     Case("logout", "logout", dict.fromkeys(["anonymous", *LOGGED_IN], REDIRECT), method="post"),

@@ -59,6 +59,7 @@ class AnswerForm(forms.Form):
                 choices=[(i, i) for i in template.improvements],
             )
         order = [f"el_{k}" for k in template.elements] + ["overall"]
+        order += [f"pq_{i}" for i in range(len(template.perceptions))] + ["improvements", "comment", "channel"]
         self.order_fields([*order, *[f for f in self.fields if f not in order]])
 
     @property

@@ -1,0 +1,203 @@
+import io
+import subprocess
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from parindex.assessments.models import Answer, Assessment
+from parindex.core.errors import ApplicationError
+from parindex.organizations.models import Organization
+from parindex.surveys import services
+from parindex.surveys.models import Campaign, Response
+from parindex.surveys.selectors import campaign_results
+
+pytestmark = pytest.mark.usefixtures("demo")
+TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def clear_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def campaign():
+    units = Organization.objects.filter(code__in=["bp-stnmt-motcua", "bp-stnmt-tt"]).order_by("code")
+    return services.campaign_create(
+        organization_id=Organization.objects.get(code="bp-stnmt").pk,
+        title="Đợt thử",
+        starts_on=TODAY - timedelta(days=5),
+        ends_on=TODAY + timedelta(days=5),
+        target=Decimal(87),
+        min_n=3,
+        points=[(u.pk, u.code) for u in units],
+    )
+
+
+def form_data(level=4, **extra):
+    data = {f"el_{k}": str(level) for k in ["access", "procedure", "staff", "result", "feedback"]}
+    return {**data, "overall": str(level), **extra}
+
+
+def post(client, point, data):
+    return client.post(reverse("ks:form", args=[point.token]), data)
+
+
+def test_an_anonymous_citizen_answers_and_is_thanked(client, campaign):
+    point = campaign.points.first()
+    page = client.get(point.get_public_url())
+    assert page.status_code == 200
+    assert "Ông/bà hài lòng thế nào?" in page.content.decode()
+    assert len(page.content) < 25_000  # small page for slow 3G: no framework CSS or scripts
+    response = post(client, point, form_data(5, comment="Rất nhanh", channel="desk"))
+    assert response.status_code == 302
+    assert response.url == reverse("ks:thanks", args=[point.token])
+    saved = Response.objects.get(campaign=campaign)
+    assert saved.answers["overall"] == 5
+    assert saved.comment == "Rất nhanh"
+
+
+def test_a_missing_answer_is_asked_again_keeping_what_was_chosen(client, campaign):
+    data = form_data(4)
+    del data["el_staff"]
+    response = post(client, campaign.points.first(), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Xin ông/bà chọn một mức." in html
+    assert 'value="4" id="id_el_access_3" checked' in html
+    assert not campaign.responses.exists()
+
+
+def test_one_dossier_gives_one_answer(client, campaign):
+    point = campaign.points.first()
+    assert post(client, point, form_data(dossier_code="000.00.12.H12-240315-0001")).status_code == 302
+    second = post(client, point, form_data(dossier_code="000.00.12.h12-240315-0001"))
+    assert second.status_code == 409
+    assert "đã được đánh giá" in second.content.decode()
+    assert campaign.responses.count() == 1
+
+
+def test_a_malformed_dossier_code_is_explained(client, campaign):
+    response = post(client, campaign.points.first(), form_data(dossier_code="abc"))
+    assert "Mã hồ sơ gồm 6–40 ký tự" in response.content.decode()
+
+
+def test_the_honeypot_silently_drops_bots(client, campaign):
+    response = post(client, campaign.points.first(), form_data(website="http://spam"))
+    assert response.status_code == 302
+    assert not campaign.responses.exists()
+
+
+@override_settings(SURVEY_LIMIT_PER_DEVICE=2)
+def test_a_device_is_rate_limited(client, campaign):
+    point = campaign.points.first()
+    client.get(point.get_public_url())  # sets the device cookie
+    assert [post(client, point, form_data()).status_code for _ in range(3)] == [302, 302, 429]
+    assert campaign.responses.count() == 2
+
+
+def test_a_closed_campaign_takes_no_answers_but_staff_can_type_paper_forms(client, login_as, campaign):
+    Campaign.objects.filter(pk=campaign.pk).update(ends_on=TODAY - timedelta(days=1))
+    point = campaign.points.first()
+    html = client.get(point.get_public_url()).content.decode()
+    assert "đang không nhận phiếu" in html
+    post(client, point, form_data())
+    assert not campaign.responses.exists()
+    staff = login_as("vanphong")
+    staff.post(reverse("surveys:paper_entry", args=[point.pk]), form_data(3))
+    paper = campaign.responses.get()
+    assert paper.paper
+    assert paper.entered_by.username == "vanphong"
+
+
+def test_results_hide_small_cells_and_excluded_answers(login_as, campaign):
+    first, second = campaign.points.order_by("name")
+    for level in (5, 4, 3):
+        services.response_submit(point=first, data={"answers": {"access": level, "overall": level}}, today=TODAY)
+    services.response_submit(point=second, data={"answers": {"access": 1, "overall": 1}}, today=TODAY)
+    results = campaign_results(campaign=campaign)
+    assert results.n == 4
+    assert results.elements["access"].index == Decimal("50.00")
+    assert results.elements["staff"].hidden
+    services.response_exclude(response=Response.objects.get(point=second), reason="Phiếu thử", by=None)
+    assert campaign_results(campaign=campaign).elements["access"].index == Decimal("66.67")
+    assert campaign.responses.count() == 4
+
+
+def test_unit_staff_see_only_their_units_results(login_as, campaign):
+    tt_point = campaign.points.get(organization__code="bp-stnmt-tt")
+    for _ in range(3):
+        services.response_submit(point=tt_point, data={"answers": {"access": 5, "overall": 5}}, today=TODAY)
+    staff = login_as("chuyenvien")
+    html = staff.get(campaign.get_absolute_url()).content.decode()
+    assert "bp-stnmt-tt" in html
+    assert "bp-stnmt-motcua" not in html
+    other = Campaign.objects.get(title__startswith="Khảo sát sự hài lòng năm 2019")
+    assert staff.get(other.get_absolute_url()).status_code == 404
+
+
+def test_qr_and_poster_render(login_as, campaign, tmp_path):
+    client = login_as("vanphong")
+    point = campaign.points.first()
+    svg = client.get(reverse("surveys:point_qr", args=[point.pk])).content
+    assert svg.startswith(b"<?xml") or b"<svg" in svg[:200]
+    pdf = client.get(reverse("surveys:point_poster", args=[point.pk])).content
+    (tmp_path / "poster.pdf").write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "poster.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "MỜI ÔNG/BÀ ĐÁNH GIÁ" in text
+    assert point.token in text
+    report = client.get(reverse("surveys:campaign_report", args=[campaign.pk])).content
+    assert report.startswith(b"%PDF")
+
+
+def test_survey_points_reach_the_assessment_with_their_source(login_as):
+    assessment = Assessment.objects.get(organization__code="dn-sct")
+    login_as("dn.vanphong").post(reverse("surveys:survey_points_apply", args=[assessment.pk]))
+    answer = Answer.objects.get(assessment=assessment, criterion__code="10.1")
+    results = campaign_results(campaign=Campaign.objects.get(organization__code="dn-sct"))
+    assert answer.inputs == {"share": str(results.sipas)}
+    assert answer.self_points == (answer.criterion.max_points * results.sipas / 100).quantize(Decimal("0.01"))
+    assert f"n = {results.n} phiếu hợp lệ" in answer.prefill_source
+
+
+def test_survey_points_need_a_campaign_of_the_year(login_as):
+    assessment = Assessment.objects.get(organization__code="dn-sct")
+    Campaign.objects.filter(organization__code="dn-sct").delete()
+    with pytest.raises(ApplicationError, match="Chưa có đợt khảo sát"):
+        services.survey_points_apply(assessment=assessment)
+
+
+def test_export_opens_back(login_as, campaign):
+    import openpyxl
+
+    services.response_submit(point=campaign.points.first(), data={"answers": {"access": 5, "overall": 5}}, today=TODAY)
+    content = login_as("vanphong").get(reverse("surveys:campaign_export", args=[campaign.pk])).content
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book["Kết quả"]["A3"].value == "Tiếp cận dịch vụ"
+    assert book["Phiếu"].max_row == 2
+
+
+def test_quarterly_figures_by_month_for_the_units_report(campaign):
+    point = campaign.points.first()
+    services.response_submit(point=point, data={"answers": {"access": 4, "overall": 4}}, today=TODAY)
+    assert [row[0] for row in campaign_results(campaign=campaign).by_month] == [TODAY.strftime("%m/%Y")]
+
+
+def test_dates_are_checked_when_opening_a_campaign():
+    with pytest.raises(ApplicationError, match="Ngày kết thúc"):
+        services.campaign_create(
+            organization_id=1,
+            title="x",
+            starts_on=date(2026, 5, 1),
+            ends_on=date(2026, 4, 1),
+            target=Decimal(87),
+            min_n=5,
+            points=[(1, "x")],
+        )
