@@ -13,6 +13,7 @@ from parindex.core.working_year import SESSION_KEY, parse_year
 from parindex.organizations.access import access_for
 from parindex.organizations.permissions import Perm
 from parindex.organizations.selectors import organization_names
+from parindex.surveys.selectors import dashboard_satisfaction
 
 
 def healthz(request):
@@ -31,6 +32,7 @@ def dashboard(request):
         {
             "my_roles": [(names.get(m.organization_id), m.get_role_display()) for m in memberships],
             "visible_count": len(access.visible_org_ids),
+            "satisfaction": dashboard_satisfaction(access=access),
         },
     )
 

@@ -46,7 +46,9 @@ def poster_pdf(point, url: str) -> bytes:
     return output.getvalue()
 
 
-def report_pdf(campaign, results) -> bytes:
+def report_pdf(campaign, results, points: list[str] | None = None) -> bytes:
+    """The campaign's report; filtered to a unit's service points it is the unit's quarterly
+    satisfaction report that seed 000 (TC 8.1) asks for."""
     regular, bold = register_fonts()
     output = io.BytesIO()
     page = canvas.Canvas(output, pagesize=A4)
@@ -54,6 +56,9 @@ def report_pdf(campaign, results) -> bytes:
     page.setTitle(f"Báo cáo khảo sát — {campaign.title}")
     page.setFont(bold, 14)
     page.drawCentredString(width / 2, height - 2 * cm, "BÁO CÁO KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG")
+    if points:
+        page.setFont(regular, 10)
+        page.drawCentredString(width / 2, height - 3.9 * cm, "Điểm phục vụ: " + ", ".join(points)[:110])
     page.setFont(regular, 11)
     page.drawCentredString(width / 2, height - 2.7 * cm, campaign.title[:100])
     page.drawCentredString(

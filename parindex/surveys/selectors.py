@@ -60,6 +60,43 @@ def campaign_results(*, campaign: Campaign, point_ids: set[int] | None = None, c
     return result
 
 
+TREND_LENGTH = 8
+
+
 def campaign_trend(*, organization_id: int) -> list[tuple[Campaign, Decimal | None]]:
-    campaigns = Campaign.objects.filter(organization_id=organization_id).order_by("starts_on")
-    return [(c, campaign_results(campaign=c).sipas) for c in campaigns]
+    """SIPAS of the organization's last campaigns, oldest first, in two queries."""
+    campaigns = list(Campaign.objects.filter(organization_id=organization_id).order_by("-starts_on")[:TREND_LENGTH])
+    answers: dict[int, list] = defaultdict(list)
+    rows = Response.objects.filter(campaign__in=campaigns, excluded=False).values_list("campaign_id", "answers")
+    for campaign_id, levels in rows:
+        answers[campaign_id].append(levels)
+    return [(c, _sipas_of(answers[c.pk], c)[1]) for c in reversed(campaigns)]
+
+
+@dataclass
+class DashboardSatisfaction:
+    campaign: Campaign
+    results: CampaignResults
+    element_rows: list[tuple[str, Cell]]
+    trend_labels: list[str]
+    trend_values: list[float | None]
+
+
+def dashboard_satisfaction(*, access) -> DashboardSatisfaction | None:
+    """The latest campaign of a department the user oversees, with its trend (dashboard card)."""
+    from parindex.organizations.permissions import Perm
+
+    scope = access.org_ids_with(Perm.SURVEY_VIEW) & access.org_ids_with(Perm.ORG_VIEW)
+    campaign = Campaign.objects.filter(organization_id__in=scope).order_by("-starts_on").first()
+    if campaign is None:
+        return None
+    results = campaign_results(campaign=campaign)
+    trend = campaign_trend(organization_id=campaign.organization_id)
+    rows = [(label, results.elements[key]) for key, label in ELEMENTS.items()]
+    return DashboardSatisfaction(
+        campaign,
+        results,
+        rows,
+        [f"{c.starts_on:%m/%Y}" for c, _ in trend],
+        [float(v) if v is not None else None for _, v in trend],
+    )

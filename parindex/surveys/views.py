@@ -321,7 +321,10 @@ def campaign_export(request, pk: int):
 def campaign_report(request, pk: int):
     campaign, point_ids, _ = _campaign_for(request, pk)
     results = campaign_results(campaign=campaign, point_ids=point_ids)
-    response = HttpResponse(posters.report_pdf(campaign, results), content_type="application/pdf")
+    names = (
+        list(campaign.points.filter(pk__in=point_ids).values_list("name", flat=True)) if point_ids is not None else None
+    )
+    response = HttpResponse(posters.report_pdf(campaign, results, names), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bao-cao-khao-sat-{campaign.pk}.pdf"'
     return response
 

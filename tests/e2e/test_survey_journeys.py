@@ -44,3 +44,13 @@ def test_the_coordinator_sees_the_index_and_trend_against_the_target(login, page
     expect(page.get_by_test_id("elements")).to_contain_text("Tiếp cận dịch vụ")
     page.wait_for_timeout(300)  # let Chart.js draw before the screenshot
     shot("survey-results-desktop")
+
+
+def test_the_dashboard_shows_satisfaction_against_the_target(login, page, shot):
+    login("lanhdao")
+    card = page.get_by_test_id("dashboard-sipas")
+    expect(card).to_contain_text("SIPAS")
+    expect(card).to_contain_text("Tiếp cận dịch vụ")
+    expect(card).to_contain_text("chỉ tiêu 87 %")
+    page.wait_for_timeout(300)
+    shot("dashboard-sipas-desktop")
