@@ -219,6 +219,7 @@ CASES = [
     ],
     Case("surveys", "surveys:campaign_list", {**TASK_SEERS}),
     Case("survey_create", "surveys:campaign_create", PLAN_MANAGERS),
+    Case("survey_template", "surveys:template_create", PLAN_MANAGERS),
     *[
         Case(f"survey_{name}", f"surveys:{name}", {**PLAN_VIEWERS, "unit_head": NOT_FOUND, "staff": NOT_FOUND}, args)
         for name, args in [

@@ -58,6 +58,8 @@ class AnswerForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
                 choices=[(i, i) for i in template.improvements],
             )
+        if not template.ask_profile:
+            del self.fields["age_band"], self.fields["sex"]
         order = [f"el_{k}" for k in template.elements] + ["overall"]
         order += [f"pq_{i}" for i in range(len(template.perceptions))] + ["improvements", "comment", "channel"]
         self.order_fields([*order, *[f for f in self.fields if f not in order]])
@@ -83,13 +85,37 @@ class AnswerForm(forms.Form):
             "comment": data.get("comment", ""),
             "channel": data.get("channel", ""),
             "dossier_code": (data.get("dossier_code") or "").upper(),
-            "age_band": data.get("age_band", ""),
-            "sex": data.get("sex", ""),
+            "age_band": data.get("age_band") or "",
+            "sex": data.get("sex") or "",
         }
+
+
+class TemplateForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label="Tên mẫu phiếu", max_length=200)
+    elements = forms.MultipleChoiceField(
+        label="Yếu tố dịch vụ được hỏi",
+        choices=list(ELEMENTS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        initial=list(ELEMENTS),
+    )
+    perceptions = forms.CharField(
+        label="Câu hỏi có/không (mỗi dòng một câu)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    improvements = forms.CharField(
+        label="Lựa chọn “cần cải thiện trước” (mỗi dòng một lựa chọn)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    ask_profile = forms.BooleanField(label="Hỏi độ tuổi, giới tính", required=False, initial=True)
+
+    @staticmethod
+    def lines(text: str) -> list[str]:
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class CampaignForm(BootstrapFormMixin, forms.Form):
     organization_id = forms.TypedChoiceField(label="Cơ quan", coerce=int)
+    template = forms.TypedChoiceField(label="Mẫu phiếu", coerce=int)
     title = forms.CharField(label="Tên đợt khảo sát", max_length=300)
     starts_on = forms.DateField(label="Từ ngày", widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
     ends_on = forms.DateField(label="Đến ngày", widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
@@ -101,7 +127,15 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
         label="Điểm phục vụ (mỗi điểm một mã QR)", coerce=int, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, departments, units, **kwargs) -> None:
+    def __init__(self, *args, departments, units, templates, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization_id"].choices = departments
         self.fields["points"].choices = units
+        self.fields["template"].choices = [(t.pk, t.name) for t in templates]
+        for key, label in ELEMENTS.items():
+            self.fields[f"w_{key}"] = forms.DecimalField(
+                label=f"Trọng số: {label}", initial=1, min_value=0, max_digits=4, decimal_places=2, localize=True
+            )
+
+    def weights(self) -> dict[str, str]:
+        return {key: str(self.cleaned_data[f"w_{key}"]) for key in ELEMENTS if self.cleaned_data[f"w_{key}"] != 1}

@@ -40,6 +40,26 @@ IMPROVEMENTS = [
 ]
 
 
+ERR_NO_ELEMENTS = "Hãy chọn ít nhất một yếu tố dịch vụ."
+
+
+def template_create(
+    *, name: str, elements: list[str], perceptions: list[str], improvements: list[str], ask_profile: bool
+) -> SurveyTemplate:
+    if not elements:
+        raise ApplicationError(ERR_NO_ELEMENTS, field="elements")
+    template = SurveyTemplate(
+        name=name,
+        elements=[k for k in ELEMENTS if k in elements],
+        perceptions=perceptions,
+        improvements=improvements,
+        ask_profile=ask_profile,
+    )
+    template.full_clean()
+    template.save()
+    return template
+
+
 def template_default() -> SurveyTemplate:
     template, _ = SurveyTemplate.objects.get_or_create(
         name=NATIONAL_TEMPLATE,
@@ -59,6 +79,7 @@ def campaign_create(
     min_n: int,
     points: list[tuple[int, str]],
     template: SurveyTemplate | None = None,
+    weights: dict | None = None,
     by=None,
 ) -> Campaign:
     if ends_on < starts_on:
@@ -73,6 +94,7 @@ def campaign_create(
         ends_on=ends_on,
         target=target,
         min_n=min_n,
+        weights=weights or {},
         created_by=by,
     )
     campaign.full_clean()

@@ -6,6 +6,7 @@ app_name = "surveys"
 urlpatterns = [
     path("", views.campaign_list, name="campaign_list"),
     path("mo-dot/", views.campaign_create, name="campaign_create"),
+    path("mau-phieu/", views.template_create, name="template_create"),
     path("<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("<int:pk>/gop-y/", views.campaign_comments, name="campaign_comments"),
     path("<int:pk>/xuat.xlsx", views.campaign_export, name="campaign_export"),

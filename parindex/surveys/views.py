@@ -25,8 +25,8 @@ from parindex.organizations.access import access_for
 from parindex.organizations.models import OrganizationKind
 from parindex.organizations.permissions import Perm
 from parindex.surveys import posters, services
-from parindex.surveys.forms import AnswerForm, CampaignForm
-from parindex.surveys.models import Campaign, Channel, Response, ServicePoint
+from parindex.surveys.forms import AnswerForm, CampaignForm, TemplateForm
+from parindex.surveys.models import Campaign, Channel, Response, ServicePoint, SurveyTemplate
 from parindex.surveys.selectors import campaign_results, campaign_trend
 
 DEVICE_COOKIE = "pi_dev"
@@ -132,7 +132,14 @@ def campaign_create(request):
         (n.org_id, n.name) for n, _ in access.tree.walk(only=set(scope)) if n.kind == OrganizationKind.DEPARTMENT
     ]
     units = [(n.org_id, n.name) for n, _ in access.tree.walk(only=set(scope)) if n.kind == OrganizationKind.UNIT]
-    form = CampaignForm(request.POST or None, departments=departments, units=units)
+    template_default = services.template_default()
+    form = CampaignForm(
+        request.POST or None,
+        departments=departments,
+        units=units,
+        templates=SurveyTemplate.objects.all(),
+        initial={"template": template_default.pk},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         names = dict(units)
@@ -145,6 +152,8 @@ def campaign_create(request):
                 target=data["target"],
                 min_n=data["min_n"],
                 points=[(p, names[p]) for p in data["points"]],
+                template=SurveyTemplate.objects.get(pk=data["template"]),
+                weights=form.weights(),
                 by=request.user,
             )
         except ApplicationError as error:
@@ -153,6 +162,30 @@ def campaign_create(request):
             messages.success(request, "Đã mở đợt khảo sát. In áp phích mã QR cho từng điểm phục vụ.")
             return redirect(campaign)
     return render(request, "surveys/campaign_form.html", {"form": form})
+
+
+@perm_required(Perm.SURVEY_MANAGE)
+def template_create(request):
+    form = TemplateForm(
+        request.POST or None,
+        initial={"improvements": "\n".join(services.IMPROVEMENTS), "perceptions": "\n".join(services.PERCEPTIONS)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.template_create(
+                name=data["name"],
+                elements=data["elements"],
+                perceptions=form.lines(data["perceptions"]),
+                improvements=form.lines(data["improvements"]),
+                ask_profile=data["ask_profile"],
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Đã lưu mẫu phiếu; chọn mẫu này khi mở đợt khảo sát.")
+            return redirect("surveys:campaign_create")
+    return render(request, "surveys/campaign_form.html", {"form": form, "title": "Mẫu phiếu khảo sát"})
 
 
 @perm_required(Perm.SURVEY_VIEW)

@@ -13,7 +13,7 @@ from parindex.assessments.models import Answer, Assessment
 from parindex.core.errors import ApplicationError
 from parindex.organizations.models import Organization
 from parindex.surveys import services
-from parindex.surveys.models import Campaign, Response
+from parindex.surveys.models import Campaign, Response, SurveyTemplate
 from parindex.surveys.selectors import campaign_results
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -201,3 +201,42 @@ def test_dates_are_checked_when_opening_a_campaign():
             min_n=5,
             points=[(1, "x")],
         )
+
+
+def test_a_coordinator_defines_a_template_and_opens_a_campaign_with_weights(login_as):
+    client = login_as("vanphong")
+    client.post(
+        reverse("surveys:template_create"),
+        {
+            "name": "Mẫu rút gọn",
+            "elements": ["access", "staff"],
+            "perceptions": "",
+            "improvements": "Giảm thời gian chờ",
+        },
+    )
+    template = SurveyTemplate.objects.get(name="Mẫu rút gọn")
+    assert (template.elements, template.improvements, template.ask_profile) == (
+        ["access", "staff"],
+        ["Giảm thời gian chờ"],
+        False,
+    )
+    unit = Organization.objects.get(code="bp-stnmt-motcua")
+    data = {
+        "organization_id": Organization.objects.get(code="bp-stnmt").pk,
+        "template": template.pk,
+        "title": "Đợt rút gọn",
+        "starts_on": TODAY.strftime("%d/%m/%Y"),
+        "ends_on": TODAY.strftime("%d/%m/%Y"),
+        "target": "87",
+        "min_n": 5,
+        "points": [unit.pk],
+        **{f"w_{k}": "1" for k in ["access", "procedure", "staff", "result", "feedback"]},
+        "w_access": "2",
+    }
+    assert client.post(reverse("surveys:campaign_create"), data).status_code == 302
+    campaign = Campaign.objects.get(title="Đợt rút gọn")
+    assert campaign.weights == {"access": "2"}
+    html = client.get(campaign.points.get().get_public_url()).content.decode()
+    assert "Công chức trực tiếp giải quyết" in html
+    assert "Thủ tục hành chính" not in html
+    assert "Độ tuổi" not in html
