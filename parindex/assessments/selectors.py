@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 
 from parindex.assessments.models import Answer, Assessment, AssessmentRound, State
 from parindex.assessments.services import effective_assignments
@@ -180,7 +180,3 @@ def points_lost(sheet: Sheet) -> list[SheetRow]:
     """Leaves that lost points, most points lost first: next year's remediation list."""
     lost = [row for row in sheet.rows if row.is_leaf and row.lost > 0 and not row.survey_pending]
     return sorted(lost, key=lambda row: (-row.lost, row.criterion.position))
-
-
-def assessments_visible(*, org_ids: frozenset[int]) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(organization_id__in=org_ids).select_related("round", "organization")

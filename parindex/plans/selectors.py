@@ -149,13 +149,15 @@ def _unit_names(tasks: list[Task], year: int) -> dict[int, str]:
     return names
 
 
+def occurrences_completion(pairs, today: date) -> tuple[int, int]:
+    """(b, a) over (due, done_on) pairs: done (on time or late) over due — the input of
+    "Tỷ lệ hoàn thành kế hoạch CCHC" and of any criterion fed by plan tasks."""
+    return completion_ratio(occurrence_status(due, done_on, today) for due, done_on in pairs)
+
+
 def plan_completion_ratio(*, plan: Plan, today: date) -> tuple[int, int]:
-    """(b, a) for "Tỷ lệ hoàn thành kế hoạch CCHC": occurrences done over occurrences due."""
-    statuses = [
-        occurrence_status(due, done_on, today)
-        for due, done_on in Occurrence.objects.filter(task__plan=plan, review=False).values_list("due", "done_on")
-    ]
-    return completion_ratio(statuses)
+    pairs = Occurrence.objects.filter(task__plan=plan, review=False).values_list("due", "done_on")
+    return occurrences_completion(pairs, today)
 
 
 def extension_requests_pending(*, org_ids: frozenset[int]) -> QuerySet[ExtensionRequest]:

@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from parindex.assessments.models import Answer, Assessment, State
 from parindex.core.errors import ApplicationError
@@ -158,7 +157,3 @@ def survey_points_apply(*, assessment: Assessment, by=None) -> int:
         answer.save()
         updated += 1
     return updated
-
-
-def now_local() -> date:
-    return timezone.localdate()
