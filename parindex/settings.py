@@ -165,6 +165,8 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Asking browsers to hard-code HTTPS for the domain cannot be undone quickly: an explicit choice.
+SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", default=False)
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,3 +41,19 @@ def test_it_prefers_an_explicit_secret_key_and_database_url(tmp_path):
     assert key == "x" * 60
     assert engine == "django.db.backends.postgresql"
     assert not (tmp_path / "secret_key").exists()
+
+
+def deploy_check(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+def test_the_deploy_check_lists_only_https_items_and_is_clean_behind_https(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "HTTPS"}}
+    env.update(DJANGO_SETTINGS_MODULE="parindex.settings", PARINDEX_VAR_DIR=str(tmp_path))
+    plain = deploy_check(env)
+    assert sorted(set(re.findall(r"security\.(W\d+)", plain.stderr))) == ["W004", "W008", "W012", "W016"]
+    https = {**env, "HTTPS": "true"}
+    assert re.findall(r"security\.(W\d+)", deploy_check(https).stderr) == ["W021"]  # HSTS preload: an explicit choice
+    assert "no issues" in deploy_check({**https, "HSTS_PRELOAD": "true"}).stdout
