@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from parindex.core.forms import BootstrapFormMixin
+from parindex.core.uploads import ZIP, head
 from parindex.core.working_year import available_years
 from parindex.engine.rules import CompiledRule, InputField
 
@@ -26,10 +27,7 @@ class ImportForm(BootstrapFormMixin, forms.Form):
             raise forms.ValidationError(ERR_UPLOAD_TYPE)
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(ERR_UPLOAD_SIZE)
-        head = upload.read(4)
-        upload.seek(0)
-        is_zip = head.startswith(b"PK\x03\x04")
-        if name.endswith(".xlsx") != is_zip:
+        if name.endswith(".xlsx") != head(upload).startswith(ZIP):
             raise forms.ValidationError(ERR_UPLOAD_CONTENT.format(ext=name.rsplit(".", 1)[-1]))
         return upload
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from parindex.core.forms import BootstrapFormMixin
+from parindex.core.uploads import content_matches, extension
 from parindex.core.working_year import available_years
 from parindex.plans.models import DayOffKind, PlanKind
 
@@ -46,11 +47,12 @@ class AppendixForm(PlanForm):
         upload = data.get("file")
         if not data.get("pasted", "").strip() and not upload:
             raise forms.ValidationError(ERR_NO_SOURCE)
-        if upload:
-            is_zip = upload.read(4).startswith(b"PK\x03\x04")
-            upload.seek(0)
-            if not upload.name.lower().endswith((".docx", ".xlsx")) or upload.size > MAX_APPENDIX_BYTES or not is_zip:
-                self.add_error("file", ERR_SOURCE_TYPE)
+        if upload and (
+            extension(upload.name) not in {".docx", ".xlsx"}
+            or upload.size > MAX_APPENDIX_BYTES
+            or not content_matches(upload)
+        ):
+            self.add_error("file", ERR_SOURCE_TYPE)
         return data
 
 

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from parindex.core.errors import ApplicationError
+from parindex.core.uploads import content_matches
 from parindex.criteria.models import AssignmentRole
 from parindex.engine.deadlines import WorkingCalendar, due_after_event, expand
 from parindex.plans.appendix import TaskDraft
@@ -42,14 +43,6 @@ ERR_NOT_EVENT = "Kỳ này không tính hạn theo sự kiện."
 ERR_FILE_SIZE = "Tệp “{name}” lớn hơn {limit} MB."
 ERR_FILE_TYPE = "Tệp “{name}” không thuộc loại được nhận (PDF, Word, Excel, ảnh)."
 MAX_FILE_MB = 10
-ALLOWED_FILES = {
-    ".pdf": b"%PDF",
-    ".docx": b"PK\x03\x04",
-    ".xlsx": b"PK\x03\x04",
-    ".png": b"\x89PNG",
-    ".jpg": b"\xff\xd8\xff",
-    ".jpeg": b"\xff\xd8\xff",
-}
 
 
 def working_calendar() -> WorkingCalendar:
@@ -180,11 +173,7 @@ def upload_validate(upload) -> None:
     name = upload.name
     if upload.size > MAX_FILE_MB * 1024 * 1024:
         raise ApplicationError(ERR_FILE_SIZE.format(name=name, limit=MAX_FILE_MB), field="files")
-    extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    magic = ALLOWED_FILES.get(extension)
-    head = upload.read(8)
-    upload.seek(0)
-    if magic is None or not head.startswith(magic):
+    if not content_matches(upload):
         raise ApplicationError(ERR_FILE_TYPE.format(name=name), field="files")
 
 
