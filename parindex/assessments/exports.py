@@ -16,12 +16,11 @@ from docx.shared import Cm, Pt
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from parindex.assessments.models import Evidence
+from parindex.core.downloads import attachment
 from parindex.core.pdf import register_fonts
 from parindex.engine.numbers import fmt
 from parindex.organizations.selectors import organization_names
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HEADERS = [
     "Mã",
     "Tiêu chí",
@@ -60,12 +59,6 @@ def _name(assessment) -> str:
     )
 
 
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def sheet_xlsx(assessment, sheet) -> HttpResponse:
     book = openpyxl.Workbook()
     ws = book.active
@@ -91,7 +84,7 @@ def sheet_xlsx(assessment, sheet) -> HttpResponse:
     ws.freeze_panes = "C4"
     output = io.BytesIO()
     book.save(output)
-    return _attachment(output.getvalue(), XLSX, f"tu-danh-gia-{assessment.pk}.xlsx")
+    return attachment(output.getvalue(), f"tu-danh-gia-{assessment.pk}.xlsx")
 
 
 def report_docx_bytes(assessment, sheet) -> bytes:
@@ -154,7 +147,7 @@ def report_docx_bytes(assessment, sheet) -> bytes:
 
 
 def report_docx(assessment, sheet) -> HttpResponse:
-    return _attachment(report_docx_bytes(assessment, sheet), DOCX, f"bao-cao-tu-danh-gia-{assessment.pk}.docx")
+    return attachment(report_docx_bytes(assessment, sheet), f"bao-cao-tu-danh-gia-{assessment.pk}.docx")
 
 
 def report_pdf_bytes(assessment, sheet) -> bytes:
@@ -199,9 +192,7 @@ def report_pdf_bytes(assessment, sheet) -> bytes:
 
 
 def report_pdf(assessment, sheet) -> HttpResponse:
-    return _attachment(
-        report_pdf_bytes(assessment, sheet), "application/pdf", f"bao-cao-tu-danh-gia-{assessment.pk}.pdf"
-    )
+    return attachment(report_pdf_bytes(assessment, sheet), f"bao-cao-tu-danh-gia-{assessment.pk}.pdf")
 
 
 def evidence_zip(assessment, sheet) -> HttpResponse:
@@ -216,9 +207,9 @@ def evidence_zip(assessment, sheet) -> HttpResponse:
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as package:
         for number, item in enumerate(evidence, start=1):
             names = []
-            for attachment in item.files.all():
-                name = f"{number:03d}/{Path(attachment.original_name).name}"
-                with attachment.file.open("rb") as handle:
+            for stored in item.files.all():
+                name = f"{number:03d}/{Path(stored.original_name).name}"
+                with stored.file.open("rb") as handle:
                     package.writestr(name, handle.read())
                 names.append(name)
             index.append([
@@ -228,4 +219,4 @@ def evidence_zip(assessment, sheet) -> HttpResponse:
         sheet_bytes = io.BytesIO()
         book.save(sheet_bytes)
         package.writestr("danh-muc-tai-lieu-kiem-chung.xlsx", sheet_bytes.getvalue())
-    return _attachment(output.getvalue(), "application/zip", f"tai-lieu-kiem-chung-{assessment.pk}.zip")
+    return attachment(output.getvalue(), f"tai-lieu-kiem-chung-{assessment.pk}.zip")

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from parindex.core.downloads import attachment
 from parindex.core.permissions import call_service, perm_required
 from parindex.criteria import services
 from parindex.criteria.document import read_xlsx, read_yaml, write_xlsx, write_yaml
@@ -19,7 +20,6 @@ from parindex.organizations.models import Organization, OrganizationKind
 from parindex.organizations.permissions import Perm
 
 SESSION_IMPORT = "criteria_import"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _get_set(code: str) -> CriteriaSet:
@@ -137,14 +137,10 @@ def criterion_calculate(request, code: str, criterion_code: str):
 def set_export(request, code: str, fmt: str):
     criteria_set = _get_set(code)
     document = document_from_set(criteria_set=criteria_set)
-    if fmt == "xlsx":
-        response = HttpResponse(write_xlsx(document), content_type=XLSX_TYPE)
-    elif fmt == "yaml":
-        response = HttpResponse(write_yaml(document), content_type="application/yaml; charset=utf-8")
-    else:
+    writers = {"xlsx": write_xlsx, "yaml": write_yaml}
+    if fmt not in writers:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{criteria_set.code}.{fmt}"'
-    return response
+    return attachment(writers[fmt](document), f"{criteria_set.code}.{fmt}")
 
 
 @perm_required(Perm.CRITERIA_MANAGE)

@@ -12,8 +12,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from openpyxl.styles import Alignment, Font, PatternFill
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from parindex.core.downloads import attachment
+
 COLUMNS = ["STT", "Nội dung", "Sản phẩm", "Thời gian thực hiện", "Chủ trì", "Phối hợp", "Tình trạng"]
 
 
@@ -112,15 +112,9 @@ def plan_docx(plan, overview) -> bytes:
     return output.getvalue()
 
 
-def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 def plan_xlsx_response(plan, overview) -> HttpResponse:
-    return _attachment(plan_xlsx(plan, overview), XLSX_TYPE, f"ke-hoach-{plan.pk}.xlsx")
+    return attachment(plan_xlsx(plan, overview), f"ke-hoach-{plan.pk}.xlsx")
 
 
 def plan_docx_response(plan, overview) -> HttpResponse:
-    return _attachment(plan_docx(plan, overview), DOCX_TYPE, f"ke-hoach-{plan.pk}.docx")
+    return attachment(plan_docx(plan, overview), f"ke-hoach-{plan.pk}.docx")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from parindex.assessments.access import assessment_for
+from parindex.core.downloads import attachment
 from parindex.core.errors import ApplicationError
 from parindex.core.permissions import perm_required
 from parindex.engine.survey import ELEMENTS
@@ -290,9 +291,7 @@ def point_poster(request, pk: int):
     point = get_object_or_404(ServicePoint.objects.select_related("campaign"), pk=pk)
     _campaign_for(request, point.campaign_id)
     pdf = posters.poster_pdf(point, request.build_absolute_uri(point.get_public_url()))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="qr-{point.token}.pdf"'
-    return response
+    return attachment(pdf, f"qr-{point.token}.pdf")
 
 
 @perm_required(Perm.SURVEY_VIEW)
@@ -343,11 +342,7 @@ def campaign_export(request, pk: int):
         )
     output = io.BytesIO()
     book.save(output)
-    response = HttpResponse(
-        output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="khao-sat-{campaign.pk}.xlsx"'
-    return response
+    return attachment(output.getvalue(), f"khao-sat-{campaign.pk}.xlsx")
 
 
 @perm_required(Perm.SURVEY_VIEW)
@@ -357,9 +352,7 @@ def campaign_report(request, pk: int):
     names = (
         list(campaign.points.filter(pk__in=point_ids).values_list("name", flat=True)) if point_ids is not None else None
     )
-    response = HttpResponse(posters.report_pdf(campaign, results, names), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-khao-sat-{campaign.pk}.pdf"'
-    return response
+    return attachment(posters.report_pdf(campaign, results, names), f"bao-cao-khao-sat-{campaign.pk}.pdf")
 
 
 @require_POST
