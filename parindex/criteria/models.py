@@ -28,6 +28,15 @@ class AssignmentRole(models.TextChoices):
     COORDINATING = "coordinating", "Phối hợp"
 
 
+def unit_roles(lead: list[int], coordinating: list[int]) -> list[tuple[int, str]]:
+    """(unit, role) once per unit, in order; a unit named as both lead and coordinating stays lead."""
+    roles: dict[int, str] = {}
+    for role, org_ids in ((AssignmentRole.LEAD, lead), (AssignmentRole.COORDINATING, coordinating)):
+        for org_id in org_ids:
+            roles.setdefault(org_id, role)
+    return list(roles.items())
+
+
 class CriteriaSet(BaseModel):
     code = models.SlugField("Mã", max_length=64, unique=True)
     title = models.CharField("Tên bộ tiêu chí", max_length=500)

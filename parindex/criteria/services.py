@@ -9,7 +9,14 @@ from django.db import transaction
 
 from parindex.core.errors import ApplicationError
 from parindex.criteria.document import SetDocument
-from parindex.criteria.models import AssignmentRole, CriteriaSet, Criterion, CriterionAssignment, SetStatus
+from parindex.criteria.models import (
+    AssignmentRole,
+    CriteriaSet,
+    Criterion,
+    CriterionAssignment,
+    SetStatus,
+    unit_roles,
+)
 from parindex.criteria.units import UnitResolver
 from parindex.engine.criteria_check import ERROR, WARNING, Issue, check_set, parent_code
 from parindex.organizations.models import Organization
@@ -127,12 +134,11 @@ def criteria_set_import(*, plan: ImportPlan, status: str = SetStatus.DRAFT) -> C
         criterion.full_clean(exclude=["criteria_set", "parent"])
         criterion.save()
         by_code[row.code] = criterion
-        seen: set[int] = set()
-        for role in (AssignmentRole.LEAD, AssignmentRole.COORDINATING):
-            for org_id in plan.resolved[row.code][role]:
-                if org_id not in seen:  # a unit named as both lead and coordinating stays lead
-                    seen.add(org_id)
-                    assignments.append(CriterionAssignment(criterion=criterion, organization_id=org_id, role=role))
+        resolved = plan.resolved[row.code]
+        assignments += [
+            CriterionAssignment(criterion=criterion, organization_id=org_id, role=role)
+            for org_id, role in unit_roles(resolved[AssignmentRole.LEAD], resolved[AssignmentRole.COORDINATING])
+        ]
     CriterionAssignment.objects.bulk_create(assignments)
     return criteria_set
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from parindex.core.errors import ApplicationError
 from parindex.core.uploads import content_matches
-from parindex.criteria.models import AssignmentRole
+from parindex.criteria.models import unit_roles
 from parindex.engine.deadlines import WorkingCalendar, due_after_event, expand
 from parindex.plans.appendix import TaskDraft
 from parindex.plans.models import (
@@ -144,14 +144,9 @@ def task_update(
 
 def task_units_set(*, task: Task, lead: list[int], coordinating: list[int]) -> None:
     TaskUnit.objects.filter(task=task).delete()
-    seen: set[int] = set()
-    rows = []
-    for role, org_ids in ((AssignmentRole.LEAD, lead), (AssignmentRole.COORDINATING, coordinating)):
-        for org_id in org_ids:
-            if org_id not in seen:
-                seen.add(org_id)
-                rows.append(TaskUnit(task=task, organization_id=org_id, role=role))
-    TaskUnit.objects.bulk_create(rows)
+    TaskUnit.objects.bulk_create(
+        TaskUnit(task=task, organization_id=org_id, role=role) for org_id, role in unit_roles(lead, coordinating)
+    )
 
 
 def occurrences_generate(*, task: Task, year: int, calendar: WorkingCalendar | None = None) -> int:
