@@ -155,9 +155,13 @@ def effective_assignments(criteria_set) -> dict[int, dict[int, str]]:
     return result
 
 
-def answer_units(answer: Answer, *, lead_only: bool = False) -> set[int]:
-    roles = effective_assignments(answer.criterion.criteria_set).get(answer.criterion_id, {})
-    return {org for org, role in roles.items() if not lead_only or role == AssignmentRole.LEAD}
+def answer_units(answer: Answer) -> set[int]:
+    """The units assigned to the answer's criterion; kept on the instance, since the views and
+    the service ask several times per request and the answer each time costs two queries."""
+    if not hasattr(answer, "_units"):
+        roles = effective_assignments(answer.criterion.criteria_set).get(answer.criterion_id, {})
+        answer._units = set(roles)
+    return answer._units
 
 
 @transaction.atomic
