@@ -50,13 +50,8 @@ def deploy_check(env: dict) -> subprocess.CompletedProcess:
 
 
 def test_the_deploy_check_lists_only_https_items_and_is_clean_behind_https(tmp_path):
-    leaks = {
-        "SECRET_KEY",
-        "DEBUG",
-        "DATABASE_URL",
-        "HTTPS",
-        "DJANGO_ALLOW_ASYNC_UNSAFE",
-    }  # the browser tests set the last
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set while browser tests run, when one pytest process runs everything.
+    leaks = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in leaks}
     env.update(DJANGO_SETTINGS_MODULE="parindex.settings", PARINDEX_VAR_DIR=str(tmp_path))
     plain = deploy_check(env)
