@@ -57,6 +57,14 @@ def allow_orm_beside_playwright():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.fixture(autouse=True)
+def report_browser_errors(page):
+    """Print failed responses and console errors; pytest shows them when a browser test fails."""
+    page.on("response", lambda r: r.status >= 400 and print(f"HTTP {r.status} {r.request.method} {r.url}"))
+    page.on("console", lambda m: m.type == "error" and print(f"console: {m.text}"))
+    page.on("pageerror", lambda error: print(f"page error: {error}"))
+
+
 @pytest.fixture
 def app(live_server, demo):
     return live_server.url
@@ -72,6 +80,18 @@ def login(page, app):
         return page
 
     return _login
+
+
+@pytest.fixture
+def htmx_ready(page):
+    """Wait until the page that a click opened has run its deferred scripts: htmx binds its
+    handlers only then, and a change made earlier (on a loaded CI machine) sends no request."""
+
+    def _wait():
+        page.wait_for_load_state("load")
+        page.wait_for_function("() => document.readyState === 'complete' && !!window.htmx")
+
+    return _wait
 
 
 @pytest.fixture

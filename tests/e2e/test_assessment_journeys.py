@@ -5,11 +5,12 @@ from playwright.sync_api import expect
 from parindex.assessments.models import Answer
 
 
-def test_a_unit_head_scores_a_criterion_with_live_points(login, page, shot):
+def test_a_unit_head_scores_a_criterion_with_live_points(login, page, shot, htmx_ready):
     login("dn.truongphong")
     page.get_by_test_id("nav").get_by_role("link", name="Tự đánh giá").click()
     page.get_by_test_id("rounds").get_by_role("link").first.click()
     page.get_by_test_id("ranking").get_by_role("link", name="dn-sct").click()
+    htmx_ready()
     page.get_by_test_id("sheet").get_by_role("link", name="Mức độ thực hiện kế hoạch CCHC").click()
     panel = page.get_by_test_id("answer-panel")
     panel.get_by_label("Tổng số nhiệm vụ theo kế hoạch CCHC").fill("20")

@@ -7,14 +7,17 @@ from parindex.criteria.models import CriteriaSet, CriterionAssignment
 from parindex.criteria.selectors import document_from_set
 
 
-def test_an_assignment_edited_in_the_matrix_survives_export_and_reimport(login, page, shot, tmp_path):
+def test_an_assignment_edited_in_the_matrix_survives_export_and_reimport(login, page, shot, tmp_path, htmx_ready):
     login("admin")
     page.get_by_test_id("nav").get_by_role("link", name="Bộ tiêu chí").click()
     page.get_by_role("link", name=re.compile("Bình Phước")).first.click()
     page.get_by_role("link", name="Phân công").click()
+    htmx_ready()
     cell = page.get_by_test_id("cell-1.1.2-bp-stnmt-tt")
     expect(cell).to_have_value("")
-    cell.select_option("lead")
+    with page.expect_response(lambda response: "/phan-cong/luu/" in response.url) as saved:
+        cell.select_option("lead")
+    assert saved.value.status == 200, saved.value.text()
     expect(page.get_by_test_id("cell-1.1.2-bp-stnmt-tt")).to_have_class(re.compile("is-valid"))
     shot("criteria-assignment-matrix-desktop")
     assert CriterionAssignment.objects.filter(
@@ -48,11 +51,12 @@ def test_an_assignment_edited_in_the_matrix_survives_export_and_reimport(login, 
     assert any(row.code == "1.1.2" and "Phòng Thanh tra" in row.lead for row in copy.rows)
 
 
-def test_the_calculator_shows_points_and_the_explanation_as_one_types(login, page, shot):
+def test_the_calculator_shows_points_and_the_explanation_as_one_types(login, page, shot, htmx_ready):
     login("chuyenvien")
     page.get_by_test_id("nav").get_by_role("link", name="Bộ tiêu chí").click()
     page.get_by_role("link", name=re.compile("Đồng Nai")).first.click()
     page.get_by_role("link", name="Mức độ thực hiện kế hoạch CCHC").click()
+    htmx_ready()
     page.get_by_label("Tổng số").fill("20")
     page.get_by_label("Số nhiệm vụ đã hoàn thành").fill("17")
     result = page.get_by_test_id("calc-result")
