@@ -4,11 +4,13 @@ half-written (transactions) and nobody silently overwrites anybody (version chec
 
 from __future__ import annotations
 
+import copy
 import mimetypes
 import re
 from datetime import date
 from decimal import Decimal
 
+from auditlog.models import LogEntry
 from django.db import transaction
 from django.db.models import F
 
@@ -178,19 +180,40 @@ def answer_save(
         raise ApplicationError(ERR_UNIT_LOCKED)
     if answer.prefill_source and _differs(answer.inputs, raw_inputs) and not override_reason.strip():
         raise ApplicationError(ERR_OVERRIDE_REASON.format(source=answer.prefill_source), field="override_reason")
+    before = copy.copy(answer)
     _score(answer, raw_inputs)
-    answer.justification, answer.override_reason, answer.updated_by = justification, override_reason, by
-    claimed = Answer.objects.filter(pk=answer.pk, version=expected_version).update(
+    _claim(
+        before, expected_version, by,
         inputs=answer.inputs, self_points=answer.self_points, self_excluded=answer.self_excluded,
         self_explanation=answer.self_explanation, justification=justification, override_reason=override_reason,
-        updated_by=by, version=F("version") + 1,
     )  # fmt: skip
+    answer.justification, answer.override_reason, answer.updated_by = justification, override_reason, by
+    answer.version = expected_version + 1
+    return answer
+
+
+def _claim(answer: Answer, expected_version: int, by, **fields) -> None:
+    """Write `fields` only if nobody saved the answer since the form showed `expected_version`,
+    and put the change in the audit trail: the conditional update() that makes the check atomic
+    bypasses the save signal auditlog listens to."""
+    claimed = Answer.objects.filter(pk=answer.pk, version=expected_version).update(
+        **fields, updated_by=by, version=F("version") + 1
+    )
     if not claimed:
         current = Answer.objects.select_related("updated_by").get(pk=answer.pk)
         who = current.updated_by.get_full_name() if current.updated_by else "hệ thống"
         raise ApplicationError(ERR_STALE.format(who=who))
-    answer.version = expected_version + 1
-    return answer
+    changes = {
+        name: [_audit_text(getattr(answer, name)), _audit_text(value)]
+        for name, value in fields.items()
+        if getattr(answer, name) != value
+    }
+    if changes:
+        LogEntry.objects.log_create(answer, action=LogEntry.Action.UPDATE, changes=changes, actor=by)
+
+
+def _audit_text(value) -> str:
+    return "None" if value is None else str(value)
 
 
 def _differs(known: dict, given: dict) -> bool:
@@ -271,11 +294,7 @@ def appraisal_save(
         if round_number == 1
         else {"appraised_2": points, "note_2": note}
     )
-    claimed = Answer.objects.filter(pk=answer.pk, version=expected_version).update(
-        **fields, updated_by=by, version=F("version") + 1
-    )
-    if not claimed:
-        raise ApplicationError(ERR_STALE.format(who="thẩm định viên khác"))
+    _claim(answer, expected_version, by, **fields)
 
 
 def _signed(criterion: Criterion) -> bool:
@@ -287,7 +306,7 @@ def _signed(criterion: Criterion) -> bool:
     return (criterion.rule or {}).get("kind") == "bonus_penalty"
 
 
-def reply_save(*, answer: Answer, reply: str, by, today: date) -> None:
+def reply_save(*, answer: Answer, reply: str, expected_version: int, by, today: date) -> None:
     assessment = answer.assessment
     if assessment.state != State.EXPLANATION:
         raise ApplicationError(ERR_NOT_EXPLANATION)
@@ -295,7 +314,7 @@ def reply_save(*, answer: Answer, reply: str, by, today: date) -> None:
         raise ApplicationError(ERR_EXPLANATION_LATE.format(deadline=assessment.round.explanation_deadline))
     if not answer.explanation_requested:
         raise ApplicationError(ERR_NOT_FLAGGED)
-    Answer.objects.filter(pk=answer.pk).update(reply=reply, updated_by=by, version=F("version") + 1)
+    _claim(answer, expected_version, by, reply=reply)
 
 
 @transaction.atomic

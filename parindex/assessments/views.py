@@ -249,7 +249,10 @@ def reply_save(request, pk: int):
     if not (services.answer_units(answer) & rights.input_units or rights.compile):
         raise PermissionDenied
     try:
-        services.reply_save(answer=answer, reply=request.POST.get("reply", ""), by=request.user, today=_today())
+        services.reply_save(
+            answer=answer, reply=request.POST.get("reply", ""),
+            expected_version=int(request.POST.get("version", -1)), by=request.user, today=_today(),
+        )  # fmt: skip
     except ApplicationError as error:
         return _answer_panel(request, answer, rights, error=error.message, status=422)
     answer.refresh_from_db()

@@ -97,6 +97,24 @@ def test_two_people_editing_the_same_criterion_never_overwrite_silently():
     assert Answer.objects.get(pk=a.pk).self_points == 3
 
 
+def test_every_score_change_is_in_the_audit_trail_with_its_author(django_user_model):
+    from auditlog.models import LogEntry
+
+    author = django_user_model.objects.get(username="dn.truongphong")
+    a = answer(open_round().assessments.get(), "1.1.2")
+    services.answer_save(
+        answer=a, raw_inputs={"a": "20", "b": "17"}, justification="BC 15", override_reason="",
+        expected_version=a.version, by=author, today=TODAY,
+    )  # fmt: skip
+    entry = LogEntry.objects.get_for_object(a).latest("timestamp")
+    assert entry.actor == author
+    assert entry.changes["self_points"] == ["None", "2.55"]
+    assert entry.changes["justification"] == ["", "BC 15"]
+    a = answer(a.assessment, "1.1.2")
+    save(a, {"a": "20", "b": "17"}, justification="BC 15")  # nothing changed: nothing logged
+    assert LogEntry.objects.get_for_object(a).count() == 1
+
+
 def test_editing_after_the_deadline_is_refused():
     a = answer(open_round().assessments.get(), "1.1.2")
     with pytest.raises(ApplicationError, match="Đã quá hạn tự đánh giá"):
@@ -202,10 +220,12 @@ def test_appraisal_rounds_explanations_and_the_final_column():
     services.assessment_transition(assessment=assessment, to_state=State.EXPLANATION, by=None)
     a = answer(assessment, "1.1.2")
     with pytest.raises(ApplicationError, match="quá hạn giải trình"):
-        services.reply_save(answer=a, reply="muộn", by=None, today=TODAY + timedelta(days=41))
-    services.reply_save(answer=a, reply="Bổ sung báo cáo số 12", by=None, today=TODAY)
+        services.reply_save(answer=a, reply="muộn", expected_version=a.version, by=None, today=TODAY + timedelta(days=41))
+    services.reply_save(answer=a, reply="Bổ sung báo cáo số 12", expected_version=a.version, by=None, today=TODAY)
+    with pytest.raises(ApplicationError, match="Người khác vừa lưu"):
+        services.reply_save(answer=a, reply="ghi đè bản cũ", expected_version=a.version, by=None, today=TODAY)
     with pytest.raises(ApplicationError, match="không có yêu cầu giải trình"):
-        services.reply_save(answer=answer(assessment, "1.2.1"), reply="x", by=None, today=TODAY)
+        services.reply_save(answer=answer(assessment, "1.2.1"), reply="x", expected_version=0, by=None, today=TODAY)
     services.assessment_transition(assessment=assessment, to_state=State.APPRAISAL_2, by=None)
     a = answer(assessment, "1.1.2")
     services.appraisal_save(

@@ -48,7 +48,7 @@ def test_each_person_may_act_only_in_the_right_state(login_as, action, state, us
     data = {
         "answer_save": {"a": "20", "b": "19", "version": answer.version},
         "appraisal_save": {"points": "2", "note": "ok", "version": answer.version},
-        "reply_save": {"reply": "Bổ sung tài liệu"},
+        "reply_save": {"reply": "Bổ sung tài liệu", "version": answer.version},
     }[action]
     args = [answer.pk, 1] if action == "appraisal_save" else [answer.pk]
     response = login_as(user).post(reverse(f"assessments:{action}", args=args), data)
