@@ -220,7 +220,9 @@ def test_appraisal_rounds_explanations_and_the_final_column():
     services.assessment_transition(assessment=assessment, to_state=State.EXPLANATION, by=None)
     a = answer(assessment, "1.1.2")
     with pytest.raises(ApplicationError, match="quá hạn giải trình"):
-        services.reply_save(answer=a, reply="muộn", expected_version=a.version, by=None, today=TODAY + timedelta(days=41))
+        services.reply_save(
+            answer=a, reply="muộn", expected_version=a.version, by=None, today=TODAY + timedelta(days=41)
+        )
     services.reply_save(answer=a, reply="Bổ sung báo cáo số 12", expected_version=a.version, by=None, today=TODAY)
     with pytest.raises(ApplicationError, match="Người khác vừa lưu"):
         services.reply_save(answer=a, reply="ghi đè bản cũ", expected_version=a.version, by=None, today=TODAY)
