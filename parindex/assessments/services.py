@@ -36,6 +36,7 @@ ERR_NOT_DRAFT = "Bản đánh giá đang ở bước “{state}”: không sửa
 ERR_UNIT_LOCKED = "Đơn vị đã gửi kết quả tự chấm; số liệu đã khóa."
 ERR_AFTER_DEADLINE = "Đã quá hạn tự đánh giá ({deadline:%d/%m/%Y}); không sửa được nữa."
 ERR_STALE = "Người khác vừa lưu tiêu chí này ({who}); hãy tải lại để xem số liệu mới rồi sửa tiếp."
+ERR_SURVEY_SCORED = "Tiêu chí chấm bằng điều tra xã hội học: điểm lấy từ kết quả khảo sát, không tự nhập."
 ERR_OVERRIDE_REASON = "Số liệu khác với số liệu có sẵn từ {source}: hãy ghi lý do sửa."
 ERR_SKIP = "Không chuyển từ “{current}” sang “{target}” được: phải đi lần lượt từng bước."
 ERR_UNANSWERED = "Còn {count} tiêu chí chưa chấm: {codes}."
@@ -178,6 +179,8 @@ def answer_save(
         raise ApplicationError(ERR_AFTER_DEADLINE.format(deadline=assessment.round.closes_on))
     if UnitSubmission.objects.filter(assessment=assessment, unit_id__in=answer_units(answer)).exists():
         raise ApplicationError(ERR_UNIT_LOCKED)
+    if answer.criterion.scoring == Scoring.SURVEY and survey_source(answer.criterion) != "external":
+        raise ApplicationError(ERR_SURVEY_SCORED)
     if answer.prefill_source and _differs(answer.inputs, raw_inputs) and not override_reason.strip():
         raise ApplicationError(ERR_OVERRIDE_REASON.format(source=answer.prefill_source), field="override_reason")
     before = copy.copy(answer)
@@ -214,6 +217,19 @@ def _claim(answer: Answer, expected_version: int, by, **fields) -> None:
 
 def _audit_text(value) -> str:
     return "None" if value is None else str(value)
+
+
+def survey_source(criterion: Criterion) -> str:
+    """Where a survey-scored criterion's share comes from (the survey rule's `source`)."""
+    return str((criterion.rule or {}).get("source") or "sipas")
+
+
+def may_self_score(answer: Answer, *, input_all: bool) -> bool:
+    """Survey points come from the campaigns, except an outside survey's share, which only the
+    coordinator (who receives that survey's result) types in."""
+    if answer.criterion.scoring != Scoring.SURVEY:
+        return True
+    return input_all and survey_source(answer.criterion) == "external"
 
 
 def _differs(known: dict, given: dict) -> bool:

@@ -161,8 +161,10 @@ def _answer_panel(request, answer, rights, *, error=None, raw=None, status=200):
         fields = compile_rule(criterion.rule, criterion.max_points or 0).fields()
     except RuleError as problem:
         rule_error = problem.message
-    may_input = answer.assessment.state == State.DRAFT and (
-        rights.input_all or services.answer_units(answer) & rights.input_units
+    may_input = (
+        answer.assessment.state == State.DRAFT
+        and bool(rights.input_all or services.answer_units(answer) & rights.input_units)
+        and services.may_self_score(answer, input_all=rights.input_all)
     )
     return render(
         request,
@@ -193,6 +195,8 @@ def answer_panel(request, pk: int):
 def answer_save(request, pk: int):
     answer, rights = _answer_for(request, pk)
     if not (rights.input_all or services.answer_units(answer) & rights.input_units):
+        raise PermissionDenied
+    if not services.may_self_score(answer, input_all=rights.input_all):
         raise PermissionDenied
     fields = compile_rule(answer.criterion.rule, answer.criterion.max_points or 0).fields()
     raw = inputs_from_post(fields, request.POST)

@@ -16,6 +16,7 @@ from typing import Any
 
 from parindex.engine.errors import EngineError, InputError, RuleError
 from parindex.engine.numbers import HUNDRED, ZERO, fmt, fmt_percent, fmt_signed, round_points, to_decimal
+from parindex.engine.survey import ELEMENTS
 
 ERR_MISSING = "Thiếu số liệu “{label}”."
 ERR_NOT_NUMBER = "“{label}” phải là một số (ví dụ 17 hoặc 0,5)."
@@ -613,6 +614,17 @@ class Comparison(CompiledRule):
         return max(b.points for b in self.bands)
 
 
+# Where a survey-scored criterion's share comes from: the SIPAS, one service element or the
+# overall question of the citizens' survey, or a survey the department does not run itself
+# (seed 004's 10.5 asks the other departments), whose share is typed in by the coordinator.
+SURVEY_SOURCES = {
+    "sipas": "SIPAS chung",
+    **ELEMENTS,
+    "overall": "Đánh giá chung",
+    "external": "Khảo sát bên ngoài",
+}
+
+
 class Survey(CompiledRule):
     kind = "survey"
 
@@ -622,9 +634,17 @@ class Survey(CompiledRule):
         if self.mode not in {"share", "bands"}:
             raise RuleError("Cách tính điểm điều tra phải là “share” hoặc “bands”.")
         self.bands = _bands(params) if self.mode == "bands" else ()
+        self.source = str(params.get("source") or "sipas")
+        if self.source not in SURVEY_SOURCES:
+            choices = ", ".join(f"“{key}”" for key in SURVEY_SOURCES)
+            raise RuleError(f"Nguồn điểm điều tra “{self.source}” không có; chọn một trong {choices}.")
+
+    @property
+    def source_label(self) -> str:
+        return SURVEY_SOURCES[self.source]
 
     def fields(self):
-        return [InputField("share", "Tỷ lệ hài lòng (%)", "percent")]
+        return [InputField("share", f"Tỷ lệ hài lòng (%) – {self.source_label}", "percent")]
 
     def normalize(self, raw):
         share = _number(raw, "share", "Tỷ lệ hài lòng")
@@ -640,11 +660,12 @@ class Survey(CompiledRule):
 
     def explain(self, inputs, raw):
         share = fmt_percent(inputs["share"])
+        what = "Tỷ lệ hài lòng" if self.source == "sipas" else f"Tỷ lệ hài lòng ({self.source_label.lower()})"
         if self.mode == "share":
-            return f"Tỷ lệ hài lòng {share} × {fmt(self.max)} = {fmt(raw)} điểm"
+            return f"{what} {share} × {fmt(self.max)} = {fmt(raw)} điểm"
         band = _first_band(self.bands, inputs["share"])
         where = band.describe(" %") if band else "không mức nào"
-        return f"Tỷ lệ hài lòng {share} thuộc {where} → {fmt(raw)} điểm"
+        return f"{what} {share} thuộc {where} → {fmt(raw)} điểm"
 
     def upper_bound(self):
         return self.max if self.mode == "share" else max(b.points for b in self.bands)

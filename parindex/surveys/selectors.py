@@ -60,6 +60,34 @@ def campaign_results(*, campaign: Campaign, point_ids: set[int] | None = None, c
     return result
 
 
+@dataclass
+class YearResults:
+    campaigns: list[Campaign]
+    n: int
+    cells: dict[str, Cell]
+    sipas: Decimal | None
+
+    def share(self, source: str) -> Decimal | None:
+        """The satisfied share a survey rule's `source` names."""
+        return self.sipas if source == "sipas" else self.cells[source].index
+
+    def describe(self) -> str:
+        titles = "; ".join(f"“{c.title}”" for c in self.campaigns)
+        return f"khảo sát năm {self.campaigns[-1].ends_on.year} ({titles}), n = {self.n} phiếu hợp lệ"
+
+
+def year_results(*, organization_id: int, year: int) -> YearResults | None:
+    """Every valid answer of the organization's campaigns that end in `year`, pooled: a year of
+    quarterly campaigns gives one yearly figure, with the latest campaign's weights and minimum n."""
+    campaigns = list(Campaign.objects.filter(organization_id=organization_id, ends_on__year=year).order_by("ends_on"))
+    if not campaigns:
+        return None
+    answers = list(Response.objects.filter(campaign__in=campaigns, excluded=False).values_list("answers", flat=True))
+    latest = campaigns[-1]
+    n, pooled_sipas = _sipas_of(answers, latest)
+    return YearResults(campaigns, n, table(answers, min_n=latest.min_n), pooled_sipas)
+
+
 TREND_LENGTH = 8
 
 

@@ -14,7 +14,7 @@ from parindex.criteria.models import Scoring
 from parindex.engine.rules import compile_rule
 from parindex.engine.survey import ELEMENTS
 from parindex.surveys.models import Campaign, Response, ServicePoint, SurveyTemplate
-from parindex.surveys.selectors import campaign_results
+from parindex.surveys.selectors import year_results
 
 ERR_CLOSED = "Đợt khảo sát này không mở vào ngày hôm nay ({start:%d/%m/%Y} – {end:%d/%m/%Y})."
 ERR_DOSSIER_USED = "Hồ sơ {code} đã được đánh giá. Mỗi hồ sơ chỉ đánh giá một lần — cảm ơn ông/bà."
@@ -125,16 +125,13 @@ def response_exclude(*, response: Response, reason: str, by) -> None:
 
 @transaction.atomic
 def survey_points_apply(*, assessment: Assessment, by=None) -> int:
-    """Survey-scored criteria take the SIPAS of the organization's latest campaign of the round's
-    year, through the criterion's own survey rule; the campaign and n are the stated source."""
+    """Survey-scored criteria take their share (SIPAS, one element or the overall question, as
+    the rule's `source` says) from all the organization's campaigns ending in the round's year,
+    through the criterion's own rule; the campaigns and n are the stated source. Criteria whose
+    source is an outside survey are left for the coordinator to type in."""
     if assessment.state in (State.FINALIZED, State.PUBLISHED):
         raise ApplicationError(ERR_ASSESSMENT_STATE)
-    campaign = (
-        Campaign.objects.filter(organization=assessment.organization, ends_on__year=assessment.round.year)
-        .order_by("-ends_on")
-        .first()
-    )
-    results = campaign_results(campaign=campaign) if campaign else None
+    results = year_results(organization_id=assessment.organization_id, year=assessment.round.year)
     if results is None or results.sipas is None:
         raise ApplicationError(ERR_NO_CAMPAIGN.format(year=assessment.round.year))
     updated = 0
@@ -142,17 +139,20 @@ def survey_points_apply(*, assessment: Assessment, by=None) -> int:
         "criterion"
     )
     for answer in answers:
-        result = compile_rule(answer.criterion.rule, answer.criterion.max_points or 0).evaluate(
-            {"share": results.sipas}
-        )
+        rule = compile_rule(answer.criterion.rule, answer.criterion.max_points or 0)
+        source = getattr(rule, "source", "sipas")
+        share = None if source == "external" else results.share(source)
+        if share is None:
+            continue
+        result = rule.evaluate({"share": share})
         if not result.ok:
             continue
         answer.inputs, answer.self_points, answer.self_explanation = (
-            {"share": str(results.sipas)},
+            {"share": str(share)},
             result.points,
             result.explanation,
         )
-        answer.prefill_source = f"khảo sát “{campaign.title}”, n = {results.n} phiếu hợp lệ"
+        answer.prefill_source = results.describe()
         answer.updated_by, answer.version = by, answer.version + 1
         answer.save()
         updated += 1

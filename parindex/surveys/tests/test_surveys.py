@@ -167,6 +167,49 @@ def test_survey_points_reach_the_assessment_with_their_source(login_as):
     assert f"n = {results.n} phiếu hợp lệ" in answer.prefill_source
 
 
+def test_each_survey_criterion_takes_its_own_element_from_every_campaign_of_the_year(login_as):
+    dn = Organization.objects.get(code="dn-sct")
+    second = services.campaign_create(
+        organization_id=dn.pk, title="Quý II/2019", starts_on=date(2019, 4, 1), ends_on=date(2019, 6, 30),
+        target=Decimal(87), min_n=1, points=[(dn.pk, "DN-Q2")],
+    )  # fmt: skip
+    for level in (1, 2, 2, 2):  # a poor quarter for procedures only
+        Response.objects.create(campaign=second, point=second.points.get(), answers={"procedure": level, "staff": 5})
+    assessment = Assessment.objects.get(organization__code="dn-sct")
+    services.survey_points_apply(assessment=assessment)
+
+    pooled = [r.answers for r in Response.objects.filter(campaign__organization=dn, excluded=False)]
+    procedure = [a.get("procedure") for a in pooled if a.get("procedure")]
+    expected_share = (Decimal(sum(1 for level in procedure if level >= 4)) / len(procedure) * 100).quantize(
+        Decimal("0.01")
+    )
+    answer = Answer.objects.get(assessment=assessment, criterion__code="10.2")
+    assert answer.inputs == {"share": str(expected_share)}
+    assert answer.self_explanation.startswith(f"Tỷ lệ hài lòng (thủ tục hành chính) {expected_share}".replace(".", ","))
+    assert "Quý II/2019" in answer.prefill_source
+    assert f"n = {len(pooled)} phiếu hợp lệ" in answer.prefill_source
+    assert Answer.objects.get(assessment=assessment, criterion__code="10.5").self_points is None  # outside survey
+
+
+def test_units_cannot_type_survey_points_but_the_coordinator_types_an_outside_survey(login_as):
+    assessment = Assessment.objects.get(organization__code="dn-sct")
+    element = Answer.objects.get(assessment=assessment, criterion__code="10.2")
+    outside = Answer.objects.get(assessment=assessment, criterion__code="10.5")
+    unit_head = login_as("dn.truongphong")
+    refused = unit_head.post(
+        reverse("assessments:answer_save", args=[element.pk]), {"share": "100", "version": element.version}
+    )
+    assert refused.status_code == 403
+    assert Answer.objects.get(pk=element.pk).self_points is None
+    assert "Lưu tự chấm" not in unit_head.get(reverse("assessments:answer_panel", args=[element.pk])).content.decode()
+    coordinator = login_as("dn.vanphong")
+    coordinator.post(
+        reverse("assessments:answer_save", args=[outside.pk]),
+        {"share": "80", "version": outside.version, "justification": "Kết quả khảo sát của UBND tỉnh"},
+    )
+    assert Answer.objects.get(pk=outside.pk).self_points == Decimal("2.80")
+
+
 def test_survey_points_need_a_campaign_of_the_year(login_as):
     assessment = Assessment.objects.get(organization__code="dn-sct")
     Campaign.objects.filter(organization__code="dn-sct").delete()
