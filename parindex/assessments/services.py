@@ -29,6 +29,7 @@ from parindex.core.errors import ApplicationError
 from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignment, Scoring
 from parindex.engine.numbers import fmt, to_decimal
 from parindex.engine.rules import compile_rule
+from parindex.organizations.selectors import organization_names, organization_tree
 from parindex.plans.models import Occurrence, PlanKind
 from parindex.plans.services import upload_validate
 
@@ -37,6 +38,9 @@ ERR_UNIT_LOCKED = "Đơn vị đã gửi kết quả tự chấm; số liệu đ
 ERR_AFTER_DEADLINE = "Đã quá hạn tự đánh giá ({deadline:%d/%m/%Y}); không sửa được nữa."
 ERR_STALE = "Người khác vừa lưu tiêu chí này ({who}); hãy tải lại để xem số liệu mới rồi sửa tiếp."
 ERR_SURVEY_SCORED = "Tiêu chí chấm bằng điều tra xã hội học: điểm lấy từ kết quả khảo sát, không tự nhập."
+ERR_UNITS_WAITING = "Còn {count} đơn vị chưa gửi kết quả tự chấm: {names}."
+ERR_EVIDENCE_STATE = "Bản đánh giá đang ở bước “{state}”: không thêm tài liệu kiểm chứng được."
+ERR_EVIDENCE_NO_FILE = "Hãy đính kèm ít nhất một tệp (PDF, DOCX, XLSX hoặc ảnh)."
 ERR_OVERRIDE_REASON = "Số liệu khác với số liệu có sẵn từ {source}: hãy ghi lý do sửa."
 ERR_SKIP = "Không chuyển từ “{current}” sang “{target}” được: phải đi lần lượt từng bước."
 ERR_UNANSWERED = "Còn {count} tiêu chí chưa chấm: {codes}."
@@ -271,6 +275,21 @@ def _check_complete(assessment: Assessment, unit_ids: set[int] | None) -> None:
         raise ApplicationError(ERR_NEEDS_JUSTIFICATION.format(codes=", ".join(unjustified[:15])))
 
 
+def units_not_submitted(assessment: Assessment) -> list[tuple[int, str]]:
+    """(id, name) of the units that lead a self-scored criterion and have not submitted it yet:
+    the coordinator compiles only what every unit head has signed off."""
+    roles = effective_assignments(assessment.round.criteria_set)
+    self_scored = set(assessment.answers.filter(criterion__scoring=Scoring.SELF).values_list("criterion_id", flat=True))
+    leads = {
+        org for criterion_id in self_scored for org, role in roles.get(criterion_id, {}).items()
+        if role == AssignmentRole.LEAD
+    }  # fmt: skip
+    leads &= organization_tree(year=assessment.round.year).subtree_ids(assessment.organization_id)
+    leads -= set(UnitSubmission.objects.filter(assessment=assessment).values_list("unit_id", flat=True))
+    names = organization_names(year=assessment.round.year, org_ids=leads)
+    return sorted(names.items(), key=lambda item: item[1])
+
+
 @transaction.atomic
 def unit_submit(*, assessment: Assessment, unit_id: int, by, today: date) -> UnitSubmission:
     if assessment.state != State.DRAFT:
@@ -287,6 +306,10 @@ def assessment_transition(*, assessment: Assessment, to_state: str, by, note: st
         raise ApplicationError(ERR_SKIP.format(current=State(current).label, target=State(to_state).label))
     if to_state == State.SUBMITTED:
         _check_complete(assessment, None)
+        waiting = units_not_submitted(assessment)
+        if waiting:
+            names = ", ".join(name for _, name in waiting[:10])
+            raise ApplicationError(ERR_UNITS_WAITING.format(count=len(waiting), names=names))
     moved = Assessment.objects.filter(pk=assessment.pk, state=current).update(state=to_state)
     if not moved:
         raise ApplicationError(ERR_SKIP.format(current=State(current).label, target=State(to_state).label))
@@ -334,15 +357,34 @@ def reply_save(*, answer: Answer, reply: str, expected_version: int, by, today: 
 
 
 @transaction.atomic
+def evidence_closed_reason(assessment: Assessment, today: date) -> str | None:
+    """Why no evidence may be added now, or None: evidence goes in while the units score, and
+    again while they answer the appraisers' requests, each until its own deadline."""
+    deadline_round = assessment.round
+    if assessment.state == State.DRAFT:
+        return (
+            ERR_AFTER_DEADLINE.format(deadline=deadline_round.closes_on) if today > deadline_round.closes_on else None
+        )
+    if assessment.state == State.EXPLANATION:
+        late = today > deadline_round.explanation_deadline
+        return ERR_EXPLANATION_LATE.format(deadline=deadline_round.explanation_deadline) if late else None
+    return ERR_EVIDENCE_STATE.format(state=assessment.get_state_display())
+
+
 def evidence_create(
-    *, organization_id: int, year: int, number: str, issued_on: date | None, issuer: str, title: str,
-    criteria_ids: list[int], files, by,
+    *, assessment: Assessment, number: str, issued_on: date | None, issuer: str, title: str,
+    criteria_ids: list[int], files, by, today: date,
 ) -> Evidence:  # fmt: skip
+    refused = evidence_closed_reason(assessment, today)
+    if refused:
+        raise ApplicationError(refused)
+    if not files:
+        raise ApplicationError(ERR_EVIDENCE_NO_FILE, field="files")
     for upload in files:
         upload_validate(upload)
     evidence = Evidence(
-        organization_id=organization_id, year=year, number=number, issued_on=issued_on, issuer=issuer, title=title,
-        created_by=by,
+        organization_id=assessment.organization_id, year=assessment.round.year, number=number, issued_on=issued_on,
+        issuer=issuer, title=title, created_by=by,
     )  # fmt: skip
     evidence.full_clean()
     evidence.save()

@@ -353,19 +353,20 @@ def assessment_export(request, pk: int, fmt: str):
 @login_required
 def evidence_list(request, pk: int):
     assessment, rights = assessment_for(request, pk)
-    may_add = assessment.state in (State.DRAFT, State.EXPLANATION) and bool(rights.input_units or rights.compile)
+    closed_reason = services.evidence_closed_reason(assessment, _today())
+    may_add = closed_reason is None and bool(rights.input_units or rights.compile)
     form = EvidenceForm(request.POST or None, request.FILES or None,
                         criteria=services.leaf_criteria(assessment.round.criteria_set))  # fmt: skip
     if request.method == "POST":
-        if not may_add:
+        if not (rights.input_units or rights.compile):
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
             try:
                 services.evidence_create(
-                    organization_id=assessment.organization_id, year=assessment.round.year, number=data["number"],
-                    issued_on=data["issued_on"], issuer=data["issuer"], title=data["title"],
-                    criteria_ids=data["criteria"], files=request.FILES.getlist("files"), by=request.user,
+                    assessment=assessment, number=data["number"], issued_on=data["issued_on"],
+                    issuer=data["issuer"], title=data["title"], criteria_ids=data["criteria"],
+                    files=request.FILES.getlist("files"), by=request.user, today=_today(),
                 )  # fmt: skip
             except ApplicationError as error:
                 form.add_error(None, error.message)
@@ -376,7 +377,8 @@ def evidence_list(request, pk: int):
         organization=assessment.organization, year=assessment.round.year
     ).prefetch_related("files", "criteria")
     return render(request, "assessments/evidence_list.html",
-                  {"assessment": assessment, "evidence": evidence, "form": form, "may_add": may_add})  # fmt: skip
+                  {"assessment": assessment, "evidence": evidence, "form": form, "may_add": may_add,
+                   "closed_reason": closed_reason})  # fmt: skip
 
 
 @login_required

@@ -137,12 +137,29 @@ def test_a_unit_submission_needs_every_criterion_and_locks_the_unit():
         save(locked, {"ticked": ["on_time"]})
 
 
-def fill_all(assessment, points=None):
+def fill_all(assessment, points=None, *, submit_units=True):
     for a in assessment.answers.select_related("criterion"):
         if a.criterion.scoring == "self":
             a.self_points = a.criterion.max_points if points is None else points
             a.justification = "Có tài liệu lưu"
             a.save()
+    if submit_units:
+        for unit_id, _ in services.units_not_submitted(assessment):
+            services.unit_submit(assessment=assessment, unit_id=unit_id, by=None, today=TODAY)
+
+
+def test_the_coordinator_compiles_only_after_every_lead_unit_submitted():
+    assessment = open_round().assessments.get()
+    fill_all(assessment, submit_units=False)
+    waiting = services.units_not_submitted(assessment)
+    assert [name for _, name in waiting] == sorted(name for _, name in waiting)
+    assert "Văn phòng" in [name for _, name in waiting]
+    with pytest.raises(ApplicationError, match=f"Còn {len(waiting)} đơn vị chưa gửi kết quả tự chấm"):
+        services.assessment_transition(assessment=assessment, to_state=State.SUBMITTED, by=None)
+    for unit_id, _ in waiting:
+        services.unit_submit(assessment=assessment, unit_id=unit_id, by=None, today=TODAY)
+    services.assessment_transition(assessment=assessment, to_state=State.SUBMITTED, by=None)
+    assert Assessment.objects.get(pk=assessment.pk).state == State.SUBMITTED
 
 
 def test_points_without_evidence_need_a_justification_before_submission():

@@ -122,6 +122,25 @@ def test_evidence_with_a_real_file_is_only_downloadable_by_those_who_may_see_it(
     assert login_as("chuyenvien").get(reverse("assessments:evidence_file", args=[attachment.pk])).status_code == 404
 
 
+def evidence_post(client, assessment, **extra):
+    data = {"number": "30/BC-SCT", "issuer": "Sở Công Thương", "title": "Báo cáo", "issued_on": "", **extra}
+    return client.post(reverse("assessments:evidence_list", args=[assessment.pk]), data)
+
+
+def test_evidence_needs_a_file_and_an_open_deadline(login_as, assessment):
+    client = login_as("dn.truongphong")
+    page = evidence_post(client, assessment).content.decode()
+    assert "Hãy đính kèm ít nhất một tệp" in page
+    assert "30/BC-SCT" in page  # what was typed is still there
+    AssessmentRound.objects.filter(pk=assessment.round_id).update(closes_on=timezone.localdate() - timedelta(days=1))
+    page = client.get(reverse("assessments:evidence_list", args=[assessment.pk])).content.decode()
+    assert "Đã quá hạn tự đánh giá" in page
+    assert "Thêm tài liệu" not in page
+    late = evidence_post(client, assessment, files=SimpleUploadedFile("bc.pdf", PDF)).content.decode()
+    assert "Đã quá hạn tự đánh giá" in late
+    assert not Evidence.objects.filter(number="30/BC-SCT").exists()
+
+
 def test_what_if_moves_the_index_without_saving(login_as, assessment):
     a = ans(assessment, "1.1.2")
     client = login_as("dn.vanphong")
