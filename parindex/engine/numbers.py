@@ -8,22 +8,52 @@ ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
+# No count, number of days, share or point in an index comes near these limits; a number beyond them is a
+# typing accident or an attack, and would make decimal arithmetic overflow or print a million digits.
+MAX_MAGNITUDE = Decimal("1e15")
+MAX_PLACES = 20
+MAX_TEXT_LENGTH = 64
+
+
+class NumberOutOfRange(InvalidOperation):
+    """NaN, infinity, or a number too large or too finely written to be a real figure.
+
+    A subclass of InvalidOperation, so every caller that already refuses "abc" refuses these too;
+    callers that want to say why can catch it first and show `message`.
+    """
+
+    message = "Số quá lớn hoặc không hợp lệ."
+
 
 def to_decimal(value: object) -> Decimal:
-    """Decimal from int, str ("0,25" or "0.25") or Decimal; never from float arithmetic."""
+    """Decimal from int, str ("0,25" or "0.25") or Decimal; never from float arithmetic.
+
+    Raises InvalidOperation for what is not a number and NumberOutOfRange (a subclass) for NaN, infinity,
+    |value| ≥ 10^15 and, for typed values, more than 20 decimal places ("1e-999999").
+    A Decimal is the result of exact arithmetic and keeps its places (1/3 has 28).
+    """
     if isinstance(value, Decimal):
-        return value
+        return _in_range(value)
     if isinstance(value, bool):
         raise InvalidOperation
     if isinstance(value, int):
-        return Decimal(value)
+        return _in_range(Decimal(value), typed=True)
     if isinstance(value, float):
-        return Decimal(repr(value))
+        return _in_range(Decimal(repr(value)), typed=True)
     text = str(value).strip().replace(" ", "").replace(",", ".")
-    result = Decimal(text)
-    if not result.is_finite():
-        raise InvalidOperation
-    return result
+    if len(text) > MAX_TEXT_LENGTH:
+        raise NumberOutOfRange
+    return _in_range(Decimal(text), typed=True)
+
+
+def _in_range(value: Decimal, *, typed: bool = False) -> Decimal:
+    if not value.is_finite():
+        raise NumberOutOfRange
+    if value.adjusted() >= MAX_MAGNITUDE.adjusted():
+        raise NumberOutOfRange
+    if typed and value.as_tuple().exponent < -MAX_PLACES:
+        raise NumberOutOfRange
+    return value
 
 
 def round_points(value: Decimal) -> Decimal:

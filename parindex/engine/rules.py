@@ -11,15 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException, InvalidOperation
 from typing import Any
 
 from parindex.engine.errors import EngineError, InputError, RuleError
-from parindex.engine.numbers import HUNDRED, ZERO, fmt, fmt_percent, fmt_signed, round_points, to_decimal
+from parindex.engine.numbers import (
+    HUNDRED,
+    ZERO,
+    NumberOutOfRange,
+    fmt,
+    fmt_percent,
+    fmt_signed,
+    round_points,
+    to_decimal,
+)
 from parindex.engine.survey import ELEMENTS
 
 ERR_MISSING = "Thiếu số liệu “{label}”."
 ERR_NOT_NUMBER = "“{label}” phải là một số (ví dụ 17 hoặc 0,5)."
+ERR_OUT_OF_RANGE = "Số quá lớn hoặc không hợp lệ ở “{label}”."
+ERR_ARITHMETIC = "Số quá lớn hoặc không hợp lệ: không tính được điểm với số liệu này."
 ERR_NOT_INTEGER = "“{label}” phải là số nguyên."
 ERR_NEGATIVE = "“{label}” không được âm."
 ERR_B_GREATER = "Số đã thực hiện (b = {b}) không được lớn hơn tổng số (a = {a})."
@@ -90,19 +101,28 @@ class CompiledRule:
             return ZERO
         return raw
 
+    def clamp(self, points: Decimal) -> Decimal:
+        """Points within [0, max], or [−max, max] for a signed rule."""
+        floor = -self.max if self.signed else ZERO
+        return max(floor, min(self.max, points))
+
     def evaluate(self, raw_inputs: Mapping[str, Any]) -> Result:
         try:
             inputs = self.normalize(raw_inputs or {})
             raw = self.raw_points(inputs)
             points = self.score(inputs)
             explanation = self.explain(inputs, raw)
+            warnings = ()
+            if raw > self.max:
+                warnings = (WARN_CAPPED.format(raw=fmt(raw), max=fmt(self.max)),)
+                explanation = f"{explanation} → tối đa {fmt(self.max)} điểm"
+            excluded = self.is_excluded(inputs)
         except EngineError as error:
             return Result(points=None, explanation="", error=error.message)
-        warnings = ()
-        if raw > self.max:
-            warnings = (WARN_CAPPED.format(raw=fmt(raw), max=fmt(self.max)),)
-            explanation = f"{explanation} → tối đa {fmt(self.max)} điểm"
-        return Result(points=points, explanation=explanation, warnings=warnings, excluded=self.is_excluded(inputs))
+        except DecimalException:
+            # Inputs are bounded by to_decimal; this is the last guard so a typed number can never be a 500.
+            return Result(points=None, explanation="", error=ERR_ARITHMETIC)
+        return Result(points=points, explanation=explanation, warnings=warnings, excluded=excluded)
 
     def is_excluded(self, inputs: Mapping[str, Any]) -> bool:
         return False
@@ -154,6 +174,8 @@ def _number(raw: Mapping[str, Any], key: str, label: str, *, integer: bool = Fal
         raise InputError(ERR_MISSING.format(label=label))
     try:
         number = to_decimal(value)
+    except NumberOutOfRange as error:
+        raise InputError(ERR_OUT_OF_RANGE.format(label=label)) from error
     except (InvalidOperation, ValueError) as error:
         raise InputError(ERR_NOT_NUMBER.format(label=label)) from error
     if integer and number != number.to_integral_value():
@@ -709,8 +731,9 @@ class Composite(CompiledRule):
     def normalize(self, raw):
         normalized = {}
         for key, (label, rule) in self.parts.items():
+            part = raw.get(key)
             try:
-                normalized[key] = rule.normalize(raw.get(key) or {})
+                normalized[key] = rule.normalize(part if isinstance(part, Mapping) else {})
             except InputError as error:
                 raise InputError(f"{label}: {error.message}") from error
         return normalized
@@ -748,7 +771,8 @@ class _Wrapper(CompiledRule):
         return self.special_points() if inputs[self.flag] else self.inner.raw_points(inputs["inner"])
 
     def score(self, inputs):
-        return self.special_points() if inputs[self.flag] else self.inner.score(inputs["inner"])
+        # A substitute above max is a data error of the set: evaluate warns "capped", so cap it here too.
+        return self.clamp(self.special_points()) if inputs[self.flag] else self.inner.score(inputs["inner"])
 
     def explain(self, inputs, raw):
         return self.special_text() if inputs[self.flag] else self.inner.explain(inputs["inner"], raw)
