@@ -70,7 +70,7 @@ def test_it_keeps_criteria_pages_bounded_whatever_the_set_size(login_as, url):
     assert queries_for(login_as("admin"), str(url)) <= 12
 
 
-def big_plan(tasks: int):
+def big_plan(tasks: int, rule: dict | None = None):
     from parindex.plans import services as plan_services
     from parindex.plans.models import PlanKind, Task
     from parindex.plans.services import PlanFields
@@ -86,7 +86,11 @@ def big_plan(tasks: int):
     units = list(Organization.objects.filter(code__startswith="bp-stnmt-").values_list("pk", flat=True))
     for i in range(tasks):
         task = Task.objects.create(
-            plan=plan, position=i, number=str(i), content=f"Nhiệm vụ {i}", deadline_rule={"kind": "monthly", "day": 25}
+            plan=plan,
+            position=i,
+            number=str(i),
+            content=f"Nhiệm vụ {i}",
+            deadline_rule=rule or {"kind": "monthly", "day": 25},
         )
         plan_services.task_units_set(task=task, lead=[units[i % len(units)]], coordinating=units[:3])
         plan_services.occurrences_generate(task=task, year=2025)
@@ -112,6 +116,26 @@ def test_plan_page_and_my_work_stay_flat_from_10_to_70_tasks_of_12_occurrences(l
     plan_small = queries_for(viewer, reverse("plans:plan_detail", args=[small.pk]))
     plan_large = queries_for(viewer, reverse("plans:plan_detail", args=[large.pk]))
     print(f"queries: my work {work_small}→{work_large}, plan page {plan_small}→{plan_large}")
+    assert work_large == work_small
+    assert plan_large == plan_small
+    assert max(work_large, plan_large) <= 12
+
+
+def test_open_ended_tasks_with_their_review_points_keep_the_plan_page_and_my_work_flat(login_as):
+    """Each open-ended task has 12 review points besides its deadlines; the pages show the current
+    one per task without a query per task."""
+    rule = {"kind": "all", "rules": [{"kind": "open", "label": "Thường xuyên"}, {"kind": "quarterly", "day": 18}]}
+    small = big_plan(10, rule)
+    worker = _in_year(login_as("chuyenvien"), 2025)
+    work_small = queries_for(worker, reverse("plans:my_work"))
+    large = big_plan(60, rule)
+    work_large = queries_for(worker, reverse("plans:my_work"))
+    assert sum(t.occurrences.filter(review=True).count() for t in large.tasks.all()) == 720
+    viewer = _in_year(login_as("lanhdao"), 2025)
+    plan_small = queries_for(viewer, reverse("plans:plan_detail", args=[small.pk]))
+    response = viewer.get(reverse("plans:plan_detail", args=[large.pk]))
+    assert response.content.decode().count('data-testid="review-point"') == 60
+    plan_large = queries_for(viewer, reverse("plans:plan_detail", args=[large.pk]))
     assert work_large == work_small
     assert plan_large == plan_small
     assert max(work_large, plan_large) <= 12

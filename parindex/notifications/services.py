@@ -33,6 +33,9 @@ def reminders_send(*, today: date) -> dict[str, int]:
     }
     sent: dict[str, int] = {}
     for kind, occurrences in targets.items():
+        # Deadline occurrences only: the monthly review points of open-ended tasks (review=True,
+        # "Thường xuyên", "Theo yêu cầu") have no deadline, so they are worked from "Việc của tôi"
+        # and the plan page but never reminded about as due or overdue.
         occurrences = list(occurrences.filter(done_on__isnull=True, review=False).select_related("task"))
         leads = TaskUnit.objects.filter(task__in={o.task_id for o in occurrences}, role=AssignmentRole.LEAD)
         units_by_task: dict[int, set[int]] = {}

@@ -11,6 +11,8 @@ DATE_INPUT = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
 MAX_APPENDIX_BYTES = 10 * 1024 * 1024
 ERR_NO_SOURCE = "Hãy dán bảng phụ lục hoặc chọn một tệp DOCX / XLSX."
 ERR_SOURCE_TYPE = "Chỉ nhận tệp .docx hoặc .xlsx (hoặc dán văn bản)."
+ERR_TOO_BIG = "Tệp “{name}” nặng {size} MB, quá giới hạn {limit} MB của một phụ lục. Hãy bỏ hình ảnh hoặc chỉ giữ bảng."
+ERR_NOT_PACKAGE = "Tệp “{name}” bị hỏng hoặc không đúng định dạng {kind} (nội dung không phải tệp Word/Excel)."
 
 
 class PlanForm(BootstrapFormMixin, forms.Form):
@@ -47,13 +49,21 @@ class AppendixForm(PlanForm):
         upload = data.get("file")
         if not data.get("pasted", "").strip() and not upload:
             raise forms.ValidationError(ERR_NO_SOURCE)
-        if upload and (
-            extension(upload.name) not in {".docx", ".xlsx"}
-            or upload.size > MAX_APPENDIX_BYTES
-            or not content_matches(upload)
-        ):
-            self.add_error("file", ERR_SOURCE_TYPE)
+        if upload:
+            kind = extension(upload.name)
+            # One message per cause: a person cannot fix a file whose fault they are not told.
+            if kind not in {".docx", ".xlsx"}:
+                self.add_error("file", ERR_SOURCE_TYPE)
+            elif upload.size > MAX_APPENDIX_BYTES:
+                size, limit = _megabytes(upload.size), _megabytes(MAX_APPENDIX_BYTES)
+                self.add_error("file", ERR_TOO_BIG.format(name=upload.name, size=size, limit=limit))
+            elif not content_matches(upload):
+                self.add_error("file", ERR_NOT_PACKAGE.format(name=upload.name, kind=kind[1:].upper()))
         return data
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",")
 
 
 class ProgressForm(BootstrapFormMixin, forms.Form):

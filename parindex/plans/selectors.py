@@ -8,9 +8,18 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from parindex.criteria.models import AssignmentRole
 from parindex.engine.deadlines import STATUS_LABELS, completion_ratio, days_late, describe, occurrence_status
-from parindex.plans.models import ExtensionRequest, ExtensionStatus, Occurrence, Plan, Task, TaskUnit
+from parindex.plans.models import ExtensionRequest, ExtensionStatus, Occurrence, Plan, ProgressUpdate, Task, TaskUnit
 
 UPCOMING_DAYS = 30
+# Statuses of a review point (Occurrence.review): a monthly check-in of an open-ended task
+# ("Thường xuyên", "Theo yêu cầu", "… và các năm tiếp theo"). It has no deadline, so it is never
+# overdue and never enters the completion ratio; it is either still to review or reviewed.
+REVIEW_STATUS_LABELS = {"to_review": "Chưa rà soát", "reviewed": "Đã rà soát"}
+
+
+def review_label(occurrence: Occurrence) -> str:
+    """The label shown for a review point, "Rà soát tháng 06/2025" (the engine stores "… 6/2025")."""
+    return f"Rà soát tháng {occurrence.due:%m/%Y}" if occurrence.due else occurrence.label
 
 
 @dataclass
@@ -21,7 +30,37 @@ class OccurrenceRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return REVIEW_STATUS_LABELS.get(self.status) or STATUS_LABELS[self.status]
+
+    @property
+    def label(self) -> str:
+        return review_label(self.occurrence) if self.occurrence.review else self.occurrence.label
+
+    @classmethod
+    def of(cls, occurrence: Occurrence, today: date) -> OccurrenceRow:
+        if occurrence.review:
+            return cls(occurrence, "reviewed" if occurrence.done_on else "to_review", 0)
+        due, done_on = occurrence.due, occurrence.done_on
+        return cls(occurrence, occurrence_status(due, done_on, today), days_late(due, done_on, today))
+
+
+def current_review(reviews: list[Occurrence], today: date) -> Occurrence | None:
+    """Of one task's review points (sorted by due), the one of the month `today` is in, else the
+    latest whose month has begun (a past year: December), else the first (a future year)."""
+    begun = [o for o in reviews if o.due and o.due.replace(day=1) <= today]
+    return begun[-1] if begun else (reviews[0] if reviews else None)
+
+
+def _split_reviews(occurrences, today: date) -> tuple[list[Occurrence], dict[int, Occurrence]]:
+    """Deadline occurrences as they come, and each task's current review point."""
+    deadlines, reviews = [], defaultdict(list)
+    for occurrence in occurrences:
+        (reviews[occurrence.task_id] if occurrence.review else deadlines).append(occurrence)
+    current = {}
+    for task_id, points in reviews.items():
+        if chosen := current_review(sorted(points, key=lambda o: (o.due or date.max, o.key)), today):
+            current[task_id] = chosen
+    return deadlines, current
 
 
 def plans_visible(*, org_ids: frozenset[int], year: int) -> QuerySet[Plan]:
@@ -41,20 +80,26 @@ def _occurrences() -> QuerySet[Occurrence]:
 
 
 def my_work(*, unit_ids: set[int], year: int, today: date) -> dict[str, list[OccurrenceRow]]:
-    """Occurrences of tasks assigned to the user's units, in the buckets "Việc của tôi" shows."""
+    """Occurrences of tasks assigned to the user's units, in the buckets "Việc của tôi" shows;
+    open-ended tasks appear once, in "review", with their current review point."""
     occurrences = (
         _occurrences()
-        .filter(task__units__organization_id__in=unit_ids, task__plan__year=year, review=False)
+        .filter(task__units__organization_id__in=unit_ids, task__plan__year=year)
         .distinct()
         .order_by("due", "task__position")
     )
     buckets: dict[str, list[OccurrenceRow]] = {
-        "overdue": [], "due_soon": [], "upcoming": [], "later": [], "event": [], "done": []
+        "overdue": [], "due_soon": [], "upcoming": [], "later": [], "event": [], "review": [], "done": []
     }  # fmt: skip
     horizon = today + timedelta(days=UPCOMING_DAYS)
-    for occurrence in occurrences:
-        status = occurrence_status(occurrence.due, occurrence.done_on, today)
-        row = OccurrenceRow(occurrence, status, days_late(occurrence.due, occurrence.done_on, today))
+    deadlines, reviews = _split_reviews(occurrences, today)
+    buckets["review"] = sorted(
+        (OccurrenceRow.of(o, today) for o in reviews.values()),
+        key=lambda r: (r.status == "reviewed", r.occurrence.task.plan_id, r.occurrence.task.position),
+    )
+    for occurrence in deadlines:
+        row = OccurrenceRow.of(occurrence, today)
+        status = row.status
         if status in {"done_on_time", "done_late"}:
             buckets["done"].append(row)
         elif status == "no_deadline":
@@ -73,8 +118,9 @@ class TaskRow:
     lead: list[str]
     coordinating: list[str]
     deadline: str
-    occurrences: list[OccurrenceRow]
+    occurrences: list[OccurrenceRow]  # deadline occurrences only: what counts and what can be overdue
     counts: Counter = field(default_factory=Counter)
+    review: OccurrenceRow | None = None  # the current review point of an open-ended task
 
 
 @dataclass
@@ -84,6 +130,7 @@ class PlanOverview:
     by_unit: list[tuple[str, Counter]]
     overdue: list[tuple[OccurrenceRow, TaskRow]]
     groups: list[str]
+    reviews: Counter = field(default_factory=Counter)  # current review points: to_review / reviewed
 
     @property
     def ratio(self) -> tuple[int, int]:
@@ -92,15 +139,17 @@ class PlanOverview:
 
 def plan_overview(*, plan: Plan, today: date, unit_id: int | None = None, group: str = "", status: str = "",
                   criterion: str = "") -> PlanOverview:  # fmt: skip
-    """Everything the plan page shows, in three queries whatever the number of tasks."""
+    """Everything the plan page shows, in three queries whatever the number of tasks. Review points
+    are kept apart: each open-ended task shows its current one, outside the counts and the ratio.
+    `status` "to_review" keeps the open-ended tasks whose current review point is not yet done."""
     tasks = list(
         plan.tasks.order_by("position").prefetch_related(
             Prefetch("units", queryset=TaskUnit.objects.select_related("organization")),
-            Prefetch("occurrences", queryset=Occurrence.objects.filter(review=False).order_by("due", "key")),
+            Prefetch("occurrences", queryset=Occurrence.objects.order_by("due", "key")),
         )
     )
     names = _unit_names(tasks, plan.year)
-    rows, totals, per_unit = [], Counter(), defaultdict(Counter)
+    rows, totals, per_unit, reviews = [], Counter(), defaultdict(Counter), Counter()
     overdue = []
     groups = list(dict.fromkeys(t.group for t in tasks if t.group))
     for task in tasks:
@@ -111,11 +160,14 @@ def plan_overview(*, plan: Plan, today: date, unit_id: int | None = None, group:
             continue
         if criterion and criterion not in task.criteria_codes:
             continue
-        occurrence_rows = [
-            OccurrenceRow(o, occurrence_status(o.due, o.done_on, today), days_late(o.due, o.done_on, today))
-            for o in task.occurrences.all()
-        ]
-        if status:
+        deadlines, current = _split_reviews(task.occurrences.all(), today)
+        occurrence_rows = [OccurrenceRow.of(o, today) for o in deadlines]
+        review = OccurrenceRow.of(current[task.pk], today) if task.pk in current else None
+        if status in REVIEW_STATUS_LABELS:
+            if review is None or review.status != status:
+                continue
+            occurrence_rows = []
+        elif status:
             occurrence_rows = [r for r in occurrence_rows if r.status == status]
             if not occurrence_rows:
                 continue
@@ -126,15 +178,18 @@ def plan_overview(*, plan: Plan, today: date, unit_id: int | None = None, group:
             deadline=describe(task.deadline_rule) if task.deadline_rule else "Chưa xác định",
             occurrences=occurrence_rows,
             counts=Counter(r.status for r in occurrence_rows),
+            review=review,
         )
         rows.append(row)
+        if review:
+            reviews[review.status] += 1
         totals.update(row.counts)
         for unit in units:
             if unit.role == AssignmentRole.LEAD:
                 per_unit[names[unit.organization_id]].update(row.counts)
         overdue += [(r, row) for r in occurrence_rows if r.status == "overdue"]
     overdue.sort(key=lambda item: -item[0].days_late)
-    return PlanOverview(rows, totals, sorted(per_unit.items()), overdue, groups)
+    return PlanOverview(rows, totals, sorted(per_unit.items()), overdue, groups, reviews)
 
 
 def _unit_names(tasks: list[Task], year: int) -> dict[int, str]:
@@ -147,6 +202,15 @@ def _unit_names(tasks: list[Task], year: int) -> dict[int, str]:
             node = tree.nodes.get(unit.organization_id)
             names[unit.organization_id] = (node.short_name or node.name) if node else unit.organization.code
     return names
+
+
+def task_footprint(*, task: Task) -> dict[str, int]:
+    """What deleting the task removes with it, for the confirmation page."""
+    return {
+        "occurrence_count": task.occurrences.count(),
+        "update_count": ProgressUpdate.objects.filter(occurrence__task=task).count(),
+        "done_count": task.occurrences.filter(done_on__isnull=False).count(),
+    }
 
 
 def occurrences_completion(pairs, today: date) -> tuple[int, int]:

@@ -7,8 +7,9 @@ import mimetypes
 from dataclasses import dataclass
 from datetime import date
 
+from auditlog.models import LogEntry
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from parindex.core.errors import ApplicationError
@@ -39,10 +40,33 @@ ERR_EXTENSION_NOT_LATER = "Hạn đề nghị phải sau hạn hiện tại ({du
 ERR_EXTENSION_PENDING = "Kỳ này đang có một đề nghị gia hạn chờ duyệt."
 ERR_EXTENSION_DECIDED = "Đề nghị này đã được xử lý."
 ERR_NO_DUE = "Kỳ này chưa có hạn nên không cần gia hạn."
+ERR_REVIEW_NO_EXTENSION = "Điểm rà soát định kỳ không có hạn nên không cần gia hạn."
 ERR_NOT_EVENT = "Kỳ này không tính hạn theo sự kiện."
 ERR_FILE_SIZE = "Tệp “{name}” lớn hơn {limit} MB."
 ERR_FILE_TYPE = "Tệp “{name}” không thuộc loại được nhận (PDF, Word, Excel, ảnh)."
 MAX_FILE_MB = 10
+
+
+def _audit_update(instance, *, by, organization_id: int, changes: dict[str, tuple[object, object]]) -> None:
+    """Record an update in the audit trail. The conditional QuerySet.update() calls below (which
+    make the version and status checks atomic) bypass the save signal django-auditlog listens to.
+    `organization_id` lets the entry show on the organization's audit page."""
+    changed = {name: [_audit_text(old), _audit_text(new)] for name, (old, new) in changes.items() if old != new}
+    if changed:
+        additional = {**(getattr(instance, "get_additional_data", dict)() or {}), "organization_id": organization_id}
+        LogEntry.objects.log_create(
+            instance, action=LogEntry.Action.UPDATE, changes=changed, actor=by, additional_data=additional
+        )
+
+
+def _audit_text(value) -> str:
+    if value is None:
+        return "None"
+    return str(value.pk) if hasattr(value, "pk") else str(value)
+
+
+def _organization_id(occurrence: Occurrence) -> int:
+    return occurrence.task.plan.organization_id  # views load occurrences with their task and plan
 
 
 def working_calendar() -> WorkingCalendar:
@@ -142,6 +166,31 @@ def task_update(
     return task
 
 
+@transaction.atomic
+def task_create(*, plan: Plan, **fields) -> Task:
+    """Add a task at the end of the plan; the same reading of the timing and the same checks as
+    task_update, which also makes its units and occurrences. A refusal leaves nothing behind."""
+    last = plan.tasks.aggregate(last=Max("position"))["last"] or 0
+    task = Task(plan=plan, position=last + 1, content=fields.get("content", ""))
+    task.save()
+    return task_update(task=task, **fields)
+
+
+@transaction.atomic
+def task_delete(*, task: Task) -> int:
+    """Delete the task with its units, occurrences, progress updates, files and extension requests.
+    The cascade goes through Django's collector, so django-auditlog records the task and each
+    occurrence it removes. Returns the number of occurrences removed. Stored files are removed once
+    the transaction commits."""
+    files = [f.file.name for f in ProgressFile.objects.filter(update__occurrence__task=task) if f.file]
+    occurrences = task.occurrences.count()
+    task.delete()
+    if files:
+        storage = ProgressFile._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    return occurrences
+
+
 def task_units_set(*, task: Task, lead: list[int], coordinating: list[int]) -> None:
     TaskUnit.objects.filter(task=task).delete()
     TaskUnit.objects.bulk_create(
@@ -191,6 +240,12 @@ def progress_add(
             update=update, file=upload, original_name=upload.name[:255], size=upload.size, content_type=content_type
         )
     Occurrence.objects.filter(pk=occurrence.pk).update(percent=percent, version=F("version") + 1)
+    _audit_update(
+        occurrence,
+        by=author,
+        organization_id=_organization_id(occurrence),
+        changes={"percent": (occurrence.percent, percent)},
+    )
     return update
 
 
@@ -204,9 +259,18 @@ def occurrence_mark_done(
         done_on=done_on, done_product=product, percent=100, version=F("version") + 1
     )
     if claimed:
-        ProgressUpdate.objects.create(
-            occurrence=occurrence, author=by, text=f"Hoàn thành. Sản phẩm: {product}", percent=100
+        _audit_update(
+            occurrence,
+            by=by,
+            organization_id=_organization_id(occurrence),
+            changes={
+                "done_on": (occurrence.done_on, done_on),
+                "done_product": (occurrence.done_product, product),
+                "percent": (occurrence.percent, 100),
+            },
         )
+        text = f"Đã rà soát. Kết quả: {product}" if occurrence.review else f"Hoàn thành. Sản phẩm: {product}"
+        ProgressUpdate.objects.create(occurrence=occurrence, author=by, text=text, percent=100)
         return
     current = Occurrence.objects.get(pk=occurrence.pk)
     if current.done_on:
@@ -227,6 +291,8 @@ def occurrence_record_event(*, occurrence: Occurrence, event_date: date) -> None
 
 @transaction.atomic
 def extension_request(*, occurrence: Occurrence, by, new_due: date, reason: str, today: date) -> ExtensionRequest:
+    if occurrence.review:
+        raise ApplicationError(ERR_REVIEW_NO_EXTENSION)
     if occurrence.due is None:
         raise ApplicationError(ERR_NO_DUE)
     if today > occurrence.due:
@@ -245,13 +311,21 @@ def extension_request(*, occurrence: Occurrence, by, new_due: date, reason: str,
 
 @transaction.atomic
 def extension_decide(*, request: ExtensionRequest, by, approve: bool, note: str = "") -> None:
+    status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     decided = ExtensionRequest.objects.filter(pk=request.pk, status=ExtensionStatus.PENDING).update(
-        status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
-        decided_by=by,
-        decided_at=timezone.now(),
-        decision_note=note,
+        status=status, decided_by=by, decided_at=timezone.now(), decision_note=note
     )
     if not decided:
         raise ApplicationError(ERR_EXTENSION_DECIDED)
+    occurrence = Occurrence.objects.select_related("task__plan").get(pk=request.occurrence_id)
+    organization_id = _organization_id(occurrence)
+    changes = {
+        "status": (ExtensionStatus.PENDING, status),
+        "decided_by": (None, by),
+        "decision_note": ("", note),
+    }
+    _audit_update(request, by=by, organization_id=organization_id, changes=changes)
     if approve:
-        Occurrence.objects.filter(pk=request.occurrence_id).update(due=request.new_due, version=F("version") + 1)
+        Occurrence.objects.filter(pk=occurrence.pk).update(due=request.new_due, version=F("version") + 1)
+        changes = {"due": (occurrence.due, request.new_due)}
+        _audit_update(occurrence, by=by, organization_id=organization_id, changes=changes)

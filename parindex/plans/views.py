@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from parindex.core.errors import ApplicationError
 from parindex.core.permissions import any_perm_required, call_service, perm_required
 from parindex.criteria.models import AssignmentRole, Criterion
 from parindex.criteria.units import UnitResolver
@@ -68,7 +70,7 @@ def plan_create(request):
     )
     if request.method == "POST" and form.is_valid():
         plan = services.plan_create(fields=_fields(form.cleaned_data), by=request.user)
-        messages.success(request, "Đã tạo kế hoạch. Hãy nhập phụ lục nhiệm vụ hoặc thêm nhiệm vụ.")
+        messages.success(request, "Đã tạo kế hoạch. Hãy thêm nhiệm vụ bằng nút “Thêm nhiệm vụ”.")
         return redirect(plan)
     return render(request, "plans/plan_form.html", {"form": form, "title": "Tạo kế hoạch"})
 
@@ -86,15 +88,16 @@ def plan_import(request):
         data = form.cleaned_data
         upload = data.get("file")
         if upload is None:
-            rows = appendix.rows_from_text(data["pasted"])
-        elif upload.name.lower().endswith(".docx"):
-            rows = appendix.rows_from_docx(upload.read())
-        else:
-            rows = appendix.rows_from_xlsx(upload.read())
-        fields = {k: data[k] for k in PlanFields.__dataclass_fields__}
-        fields["document_date"] = data["document_date"].isoformat() if data["document_date"] else None
-        request.session[SESSION_APPENDIX] = {"rows": rows, "fields": fields, "mapping": appendix.detect_mapping(rows)}
-        return redirect("plans:plan_import_preview")
+            rows, source = appendix.rows_from_text(data["pasted"]), "text"
+        else:  # a file that cannot be opened becomes an error on the form
+            rows, source = call_service(form, lambda: appendix.read_upload(upload.name, upload.read())) or (None, "")
+        if rows is not None:
+            fields = {k: data[k] for k in PlanFields.__dataclass_fields__}
+            fields["document_date"] = data["document_date"].isoformat() if data["document_date"] else None
+            request.session[SESSION_APPENDIX] = {
+                "rows": rows, "fields": fields, "mapping": appendix.detect_mapping(rows), "source": source,
+            }  # fmt: skip
+            return redirect("plans:plan_import_preview")
     return render(request, "plans/plan_import.html", {"form": form})
 
 
@@ -118,20 +121,33 @@ def plan_import_preview(request):
         stored["mapping"] = appendix.mapping_from_post(request.POST, width, stored["mapping"])
         request.session[SESSION_APPENDIX] = stored
     built, resolver = _preview(request, stored)
-    if request.method == "POST" and "confirm" in request.POST:
+    # Nothing to save: say why instead of offering a button that can only fail.
+    empty = "" if built.drafts else (
+        appendix.ERR_NO_TABLE.get(stored.get("source", "text")) if not stored["rows"] else appendix.ERR_NO_TASK_ROWS
+    )  # fmt: skip
+    error = ""
+    if request.method == "POST" and "confirm" in request.POST and not empty:
+        own_units = {u.org_id for u in resolver.units}
         choices = {text: int(request.POST[f"unit:{text}"]) for text in _unresolved(built)
-                   if request.POST.get(f"unit:{text}", "").isdigit()}  # fmt: skip
+                   if request.POST.get(f"unit:{text}", "").isdigit()
+                   and int(request.POST[f"unit:{text}"]) in own_units}  # fmt: skip
         fields = dict(stored["fields"])
         if fields["document_date"]:
             from datetime import date
 
             fields["document_date"] = date.fromisoformat(fields["document_date"])
-        plan = services.plan_import(
-            fields=PlanFields(**fields), drafts=built.drafts, unit_choices=choices, by=request.user
-        )
-        del request.session[SESSION_APPENDIX]
-        messages.success(request, f"Đã lưu kế hoạch với {len(built.drafts)} nhiệm vụ.")
-        return redirect(plan)
+        try:
+            plan = services.plan_import(
+                fields=PlanFields(**fields), drafts=built.drafts, unit_choices=choices, by=request.user
+            )
+        except ApplicationError as refusal:
+            error = refusal.message
+        except ValidationError as invalid:  # a model check (full_clean) the preview did not foresee
+            error = "Không lưu được kế hoạch: " + " ".join(invalid.messages)
+        else:
+            del request.session[SESSION_APPENDIX]
+            messages.success(request, f"Đã lưu kế hoạch với {len(built.drafts)} nhiệm vụ.")
+            return redirect(plan)
     names = {n.org_id: n.short_name or n.name for n in access_for(request).tree.nodes.values()}
     samples = [
         next((appendix.clean(r[c])[:40] for r in stored["rows"][:6] if c < len(r) and appendix.clean(r[c])), "")
@@ -157,8 +173,10 @@ def plan_import_preview(request):
                 for d in built.drafts
             ],
             "units": sorted(((u.org_id, u.name) for u in resolver.units), key=lambda item: item[1]),
-            "unresolved": _unresolved(built),
+            "unresolved": [(text, built.guesses.get(text)) for text in _unresolved(built)],
             "with_problems": [d for d in built.drafts if d.problems],
+            "empty": empty,
+            "error": error,
         },
     )
 
@@ -189,7 +207,10 @@ def plan_detail(request, pk: int):
             "overview": overview,
             "units": units,
             "filters": request.GET,
-            "statuses": [(k, v) for k, v in selectors.STATUS_LABELS.items() if k != "no_deadline"],
+            "statuses": [
+                *((k, v) for k, v in selectors.STATUS_LABELS.items() if k != "no_deadline"),
+                ("to_review", "Chưa rà soát kỳ này (thường xuyên)"),
+            ],
             "months": _months(overview),
             "can_manage": plan.organization_id in access.org_ids_with(Perm.PLAN_MANAGE),
         },
@@ -206,16 +227,52 @@ def _months(overview) -> list[tuple[int, list]]:
     return [(m, sorted(items, key=lambda i: i[0].occurrence.due)) for m, items in sorted(by_month.items())]
 
 
+def _task_form(request, plan: Plan, initial: dict) -> TaskForm:
+    """TaskForm with the plan organization's units to choose from."""
+    units = [(n.org_id, n.name) for n in access_for(request).tree.children(plan.organization_id)]
+    return TaskForm(request.POST or None, units=units, initial=initial)
+
+
+def _task_data(form: TaskForm, plan: Plan) -> dict:
+    """The form's data as task_create/task_update take it: criteria codes split and checked
+    against the plan year's active criteria sets (no check when the year has none)."""
+    data = dict(form.cleaned_data)
+    data["criteria_codes"] = [c.strip() for c in data["criteria_codes"].split(",") if c.strip()]
+    known = set(
+        Criterion.objects.filter(criteria_set__year=plan.year, criteria_set__status="active").values_list(
+            "code", flat=True
+        )
+    )
+    return {**data, "known_codes": known or None}
+
+
+def _task_page(request, form, plan: Plan, title: str, **extra):
+    context = {"form": form, "title": title, "cancel_url": plan.get_absolute_url(), **extra}
+    return render(request, "plans/plan_form.html", context)
+
+
+@perm_required(Perm.PLAN_MANAGE)
+def task_create(request, pk: int):
+    plan = _get_plan(request, pk, Perm.PLAN_MANAGE)
+    form = _task_form(request, plan, initial={})
+    if request.method == "POST" and form.is_valid():
+        data = _task_data(form, plan)
+        task = call_service(form, lambda: services.task_create(plan=plan, **data))
+        if task:
+            count = task.occurrences.count()
+            messages.success(request, f"Đã thêm nhiệm vụ {task.number or task.content[:60]} ({count} kỳ thực hiện).")
+            return redirect(plan)
+    return _task_page(request, form, plan, f"Thêm nhiệm vụ vào “{plan.title[:80]}”")
+
+
 @perm_required(Perm.PLAN_MANAGE)
 def task_edit(request, pk: int):
     task = get_object_or_404(Task.objects.select_related("plan"), pk=pk)
     plan = _get_plan(request, task.plan_id, Perm.PLAN_MANAGE)
-    access = access_for(request)
-    units = [(n.org_id, n.name) for n in access.tree.children(plan.organization_id)]
     roles = dict(task.units.values_list("organization_id", "role"))
-    form = TaskForm(
-        request.POST or None,
-        units=units,
+    form = _task_form(
+        request,
+        plan,
         initial={
             "number": task.number, "group": task.group, "content": task.content, "product": task.product,
             "timing_text": task.timing_text, "responsible": task.responsible,
@@ -225,17 +282,26 @@ def task_edit(request, pk: int):
         },
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["criteria_codes"] = [c.strip() for c in data["criteria_codes"].split(",") if c.strip()]
-        known = set(
-            Criterion.objects.filter(criteria_set__year=plan.year, criteria_set__status="active").values_list(
-                "code", flat=True
-            )
-        )
-        if call_service(form, lambda: services.task_update(task=task, known_codes=known or None, **data)):
+        data = _task_data(form, plan)
+        if call_service(form, lambda: services.task_update(task=task, **data)):
             messages.success(request, "Đã lưu nhiệm vụ.")
             return redirect(plan)
-    return render(request, "plans/plan_form.html", {"form": form, "title": f"Sửa nhiệm vụ {task.number}"})
+    return _task_page(
+        request, form, plan, f"Sửa nhiệm vụ {task.number}", delete_url=reverse("plans:task_delete", args=[task.pk])
+    )
+
+
+@perm_required(Perm.PLAN_MANAGE)
+def task_delete(request, pk: int):
+    """GET asks for confirmation, saying what goes with the task; POST deletes it."""
+    task = get_object_or_404(Task.objects.select_related("plan"), pk=pk)
+    plan = _get_plan(request, task.plan_id, Perm.PLAN_MANAGE)
+    if request.method == "POST":
+        services.task_delete(task=task)
+        messages.success(request, f"Đã xóa nhiệm vụ {task.number or task.content[:60]}.")
+        return redirect(plan)
+    context = {"task": task, "plan": plan, **selectors.task_footprint(task=task)}
+    return render(request, "plans/task_confirm_delete.html", context)
 
 
 @perm_required(Perm.PLAN_VIEW)
@@ -286,9 +352,11 @@ def occurrence_detail(request, pk: int, forms: dict | None = None):
         _may_act(request, occurrence, lead_only=False),
         _may_act(request, occurrence, lead_only=True),
     )
+    row = selectors.OccurrenceRow.of(occurrence, _today())
     context = {
         "occurrence": occurrence,
-        "status": selectors.occurrence_status(occurrence.due, occurrence.done_on, _today()),
+        "status": row.status,
+        "label": row.label,
         "updates": occurrence.updates.select_related("author").prefetch_related("files"),
         "extensions": occurrence.extensions.select_related("requested_by", "decided_by"),
         "can_update": can_update,
@@ -300,6 +368,8 @@ def occurrence_detail(request, pk: int, forms: dict | None = None):
         "event_form": EventForm(),
         **(forms or {}),
     }
+    if occurrence.review:
+        context["done_form"].fields["product"].label = "Kết quả rà soát (việc đã làm, văn bản…)"
     return render(request, "plans/occurrence_detail.html", context)
 
 
@@ -309,7 +379,7 @@ def _act(request, pk: int, form_class, key: str, *, lead_only: bool, service, su
         raise PermissionDenied
     form = form_class(request.POST, request.FILES) if form_class is ProgressForm else form_class(request.POST)
     if form.is_valid() and call_service(form, lambda: service(occurrence, form.cleaned_data)) is not None:
-        messages.success(request, success)
+        messages.success(request, success(occurrence) if callable(success) else success)
         return redirect("plans:occurrence_detail", pk=pk)
     return occurrence_detail(request, pk, forms={key: form})
 
@@ -337,7 +407,12 @@ def occurrence_done(request, pk: int):
         )  # fmt: skip
         return True
 
-    return _act(request, pk, DoneForm, "done_form", lead_only=True, service=finish, success="Đã đánh dấu hoàn thành.")
+    def success(occurrence):
+        if occurrence.review:
+            return f"Đã ghi nhận rà soát {selectors.review_label(occurrence)}."
+        return "Đã đánh dấu hoàn thành."
+
+    return _act(request, pk, DoneForm, "done_form", lead_only=True, service=finish, success=success)
 
 
 @require_POST
