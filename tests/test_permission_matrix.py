@@ -14,7 +14,15 @@ from parindex.assessments.models import Answer, Assessment, Evidence, EvidenceFi
 from parindex.core.demo_data import USER_BY_ROLE as PERSONAS
 from parindex.criteria.models import Criterion
 from parindex.organizations.models import Membership, Organization
-from parindex.plans.models import CalendarDay, ExtensionRequest, Occurrence, Plan, ProgressFile, ProgressUpdate
+from parindex.plans.models import (
+    CalendarDay,
+    ExtensionRequest,
+    Occurrence,
+    Plan,
+    ProgressFile,
+    ProgressUpdate,
+    Task,
+)
 from parindex.surveys.models import Campaign
 
 ROLES = ["anonymous", "outsider", *PERSONAS]
@@ -170,6 +178,28 @@ CASES = [
         lambda: [plan("kh-stnmt", 2024)],
     ),
     Case("task_edit", "plans:task_edit", PLAN_MANAGERS, lambda: [occurrence().task_id]),
+    Case("task_create", "plans:task_create", PLAN_MANAGERS, lambda: [plan()]),
+    Case(
+        "task_create_other_province",
+        "plans:task_create",
+        dict.fromkeys(["admin", "coordinator"], NOT_FOUND),
+        lambda: [plan("kh-stnmt", 2024)],
+    ),
+    Case("task_delete_confirm", "plans:task_delete", PLAN_MANAGERS, lambda: [occurrence().task_id]),
+    Case(
+        "task_delete",
+        "plans:task_delete",
+        dict.fromkeys(["admin", "coordinator"], REDIRECT),
+        lambda: [occurrence().task_id],
+        "post",
+    ),
+    Case(
+        "task_delete_other_province",
+        "plans:task_delete",
+        dict.fromkeys(["admin", "coordinator"], NOT_FOUND),
+        lambda: [Task.objects.filter(plan__organization__code="kh-stnmt").first().pk],
+        "post",
+    ),
     Case("plan_export", "plans:plan_export", PLAN_VIEWERS, lambda: [plan(), "docx"]),
     Case("my_work", "plans:my_work", WORKERS),
     Case("occurrence", "plans:occurrence_detail", TASK_SEERS, lambda: [occurrence().pk]),
@@ -196,6 +226,12 @@ CASES = [
     Case(
         "round_other_province",
         "assessments:round_detail",
+        dict.fromkeys(LOGGED_IN, NOT_FOUND),
+        lambda: [Assessment.objects.get(pk=dn_assessment()).round_id],
+    ),
+    Case(
+        "round_export_other_province",
+        "assessments:round_export",
         dict.fromkeys(LOGGED_IN, NOT_FOUND),
         lambda: [Assessment.objects.get(pk=dn_assessment()).round_id],
     ),

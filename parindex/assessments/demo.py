@@ -1,5 +1,7 @@
-"""A demo assessment round on the seed 004 set (Đồng Nai), with plausible self-scores for
-most criteria, so the sheet, results and what-if have something to show."""
+"""A demo assessment round on the seed 004 set (Đồng Nai): Sở Công Thương in self-assessment
+with plausible self-scores for most criteria (for people to try), and two other departments
+taken through the whole workflow to publication by the same services the pages call, so the
+results, ranking and points-lost analysis have something to show."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ import zlib
 from datetime import date, timedelta
 from decimal import Decimal
 
-from parindex.assessments.models import Answer, AssessmentRound
-from parindex.assessments.services import round_open
+from parindex.assessments.models import Answer, AssessmentRound, State
+from parindex.assessments.services import appraisal_save, reply_save, round_open
+from parindex.assessments.services import assessment_transition as transition
 from parindex.criteria.models import CriteriaSet, Scoring
 from parindex.engine.rules import InputField, compile_rule
 from parindex.organizations.models import Organization
@@ -23,22 +26,72 @@ def load_demo_assessment(*, today: date) -> int:
     assessment_round = round_open(
         criteria_set=criteria_set, year=2019, title=TITLE, opens_on=today - timedelta(days=10),
         closes_on=today + timedelta(days=30), explanation_deadline=today + timedelta(days=60),
-        organization_ids=[Organization.objects.get(code="dn-sct").pk], today=today,
+        organization_ids=list(Organization.objects.filter(code__in=RANKED).values_list("pk", flat=True)), today=today,
     )  # fmt: skip
-    for answer in Answer.objects.filter(assessment__round=assessment_round).select_related("criterion"):
+    for assessment in assessment_round.assessments.select_related("organization"):
+        code = assessment.organization.code
+        _self_score(assessment, salt=code, skip_some=code == "dn-sct")
+        if code != "dn-sct":
+            _run_to_publication(assessment, salt=code, today=today)
+    return 1
+
+
+RANKED = ("dn-sct", "dn-stc", "dn-sxd")
+DEMO_SURVEY_SHARE = {"dn-stc": Decimal("88.5"), "dn-sxd": Decimal("84.25")}
+
+
+def _self_score(assessment, *, salt: str, skip_some: bool) -> None:
+    for answer in Answer.objects.filter(assessment=assessment).select_related("criterion"):
         criterion = answer.criterion
-        roll = zlib.crc32(criterion.code.encode()) % 10
-        if criterion.scoring == Scoring.SURVEY or roll >= 8 or answer.self_points is not None:
+        roll = zlib.crc32(f"{salt}{criterion.code}".encode()) % 10
+        if answer.self_points is not None or (skip_some and roll >= 8):
             continue
         rule = compile_rule(criterion.rule, criterion.max_points or 0)
-        inputs = _inputs(rule.fields(), roll, criterion.max_points or Decimal(0))
+        if criterion.scoring == Scoring.SURVEY:
+            if skip_some:
+                continue
+            inputs = {"share": str(DEMO_SURVEY_SHARE[salt])}
+            answer.prefill_source = "Dữ liệu mẫu: kết quả khảo sát năm 2019 của Sở"
+        else:
+            inputs = _inputs(rule.fields(), roll, criterion.max_points or Decimal(0))
         result = rule.evaluate(inputs)
         if result.ok:
             answer.inputs, answer.self_points = inputs, result.points
             answer.self_explanation, answer.self_excluded = result.explanation, result.excluded
             answer.justification = "Dữ liệu mẫu: tài liệu kiểm chứng lưu tại Văn phòng."
             answer.save()
-    return 1
+
+
+def _run_to_publication(assessment, *, salt: str, today: date) -> None:
+    """Submit, appraise (two criteria cut and flagged), explain, re-appraise, finalize, publish."""
+    transition(assessment=assessment, to_state=State.SUBMITTED, by=None, note="Dữ liệu mẫu")
+    transition(assessment=assessment, to_state=State.APPRAISAL_1, by=None)
+    answers = list(
+        Answer.objects.filter(assessment=assessment, self_points__gt=0).select_related("criterion", "assessment__round")
+    )
+    flagged = sorted(answers, key=lambda a: zlib.crc32(f"{salt}{a.criterion.code}".encode()))[:2]
+    for answer in flagged:
+        cut = max(Decimal(0), answer.self_points - (answer.criterion.max_points or Decimal(0)) / 2)
+        appraisal_save(
+            answer=answer, round_number=1, points=cut.quantize(Decimal("0.25")), request_explanation=True,
+            note="Chưa có tài liệu kiểm chứng đầy đủ (dữ liệu mẫu).", expected_version=answer.version, by=None,
+        )  # fmt: skip
+    transition(assessment=assessment, to_state=State.EXPLANATION, by=None)
+    for answer in flagged:
+        answer.refresh_from_db()
+        reply_save(
+            answer=answer, reply="Bổ sung báo cáo và quyết định kèm theo (dữ liệu mẫu).",
+            expected_version=answer.version, by=None, today=today,
+        )  # fmt: skip
+    transition(assessment=assessment, to_state=State.APPRAISAL_2, by=None)
+    accepted = flagged[0]
+    accepted.refresh_from_db()
+    appraisal_save(
+        answer=accepted, round_number=2, points=accepted.self_points, request_explanation=False,
+        note="Chấp nhận giải trình.", expected_version=accepted.version, by=None,
+    )  # fmt: skip
+    for state in (State.FINALIZED, State.PUBLISHED):
+        transition(assessment=assessment, to_state=state, by=None)
 
 
 def _inputs(fields: list[InputField], roll: int, maximum: Decimal) -> dict:

@@ -31,14 +31,22 @@ HEADERS = [
     "Chênh lệch",
     "Cách tính / giải trình",
     "Ý kiến thẩm định",
+    "Không áp dụng",
 ]
+NUMBER_FORMAT = "0.00"
 
 
 def _p(value) -> str:
     return "" if value is None else fmt(value)
 
 
-def _rows(sheet):
+def _same(value):
+    return value
+
+
+def _rows(sheet, number=_p):
+    """Each sheet row with its cells; `number` renders points (text with a decimal comma for
+    documents, the number itself for spreadsheets so that they can be summed)."""
     for row in sheet.rows:
         answer = row.answer
         note = " ".join(filter(None, [answer.note_1, answer.note_2])) if answer else ""
@@ -47,9 +55,11 @@ def _rows(sheet):
             how = "; ".join(filter(None, [answer.self_explanation, answer.justification, answer.reply]))
         if row.survey_pending:
             how = "Chờ kết quả điều tra xã hội học"
+        not_applicable = "x" if answer and answer.self_excluded else ""
         yield row, [
-            row.criterion.code, row.criterion.title, _p(row.criterion.max_points), _p(row.points["self"]),
-            _p(row.points["round1"]), _p(row.points["final"]), _p(row.difference), how, note,
+            row.criterion.code, row.criterion.title, number(row.criterion.max_points), number(row.points["self"]),
+            number(row.points["round1"]), number(row.points["final"]), number(row.difference), how, note,
+            not_applicable,
         ]  # fmt: skip
 
 
@@ -71,20 +81,68 @@ def sheet_xlsx(assessment, sheet) -> HttpResponse:
     ws.append(HEADERS)
     for cell in ws[3]:
         cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    for row, values in _rows(sheet):
+    for row, values in _rows(sheet, number=_same):
         ws.append(values)
         if not row.is_leaf:
             for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFGHI", [8, 60, 10, 10, 12, 10, 10, 60, 40], strict=True):
+    for column, width in zip("ABCDEFGHIJ", [8, 60, 10, 10, 12, 10, 10, 60, 40, 10], strict=True):
         ws.column_dimensions[column].width = width
     for line in ws.iter_rows(min_row=4):
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for cell in line[2:7]:
+            cell.number_format = NUMBER_FORMAT
+    _index_sheet(book, sheet)
     ws.freeze_panes = "C4"
     output = io.BytesIO()
     book.save(output)
     return attachment(output.getvalue(), f"tu-danh-gia-{assessment.pk}.xlsx")
+
+
+def _index_sheet(book, sheet) -> None:
+    """How the index follows from the points, one figure per line, so it can be checked by hand."""
+    ws = book.create_sheet("Cách tính chỉ số")
+    ws.append(["", "Tự chấm", "Thẩm định vòng 1", "Kết quả"])
+    rollups = [sheet.rollups[column] for column in ("self", "round1", "final")]
+    lines = [
+        ("Tổng điểm (A)", [r.total for r in rollups]),
+        ("Tổng điểm tối đa (B)", [r.maximum for r in rollups]),
+        ("Điểm tối đa của tiêu chí không áp dụng (C)", [r.excluded_max for r in rollups]),
+        ("Chỉ số = A / (B − C) × 100 (%)", [r.index for r in rollups]),
+    ]
+    for label, values in lines:
+        ws.append([label, *values])
+        for cell in ws[ws.max_row][1:]:
+            cell.number_format = NUMBER_FORMAT
+    ws.append(["Xếp loại", *[sheet.band(column) or "—" for column in ("self", "round1", "final")]])
+    ws.column_dimensions["A"].width = 48
+    for column in "BCD":
+        ws.column_dimensions[column].width = 16
+
+
+def ranking_xlsx(assessment_round, results, names: dict[int, str]) -> HttpResponse:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Xếp hạng"
+    ws.append([f"{assessment_round.title} — kết quả và xếp hạng"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(["Hạng", "Cơ quan", "Bước", "Chỉ số (%)", "Xếp loại", "Năm trước (%)", "Tăng/giảm (điểm %)"])
+    for cell in ws[2]:
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    for row in results:
+        assessment = row.assessment
+        ws.append([
+            row.rank, names.get(assessment.organization_id, assessment.organization.code),
+            assessment.get_state_display(), row.index, row.band or "—", row.previous, row.change,
+        ])  # fmt: skip
+        for cell in ws[ws.max_row][3:7]:
+            cell.number_format = NUMBER_FORMAT
+    for column, width in zip("ABCDEFG", [7, 45, 16, 12, 14, 14, 18], strict=True):
+        ws.column_dimensions[column].width = width
+    output = io.BytesIO()
+    book.save(output)
+    return attachment(output.getvalue(), f"xep-hang-{assessment_round.pk}.xlsx")
 
 
 def report_docx_bytes(assessment, sheet) -> bytes:

@@ -165,15 +165,21 @@ def round_results(*, assessment_round: AssessmentRound) -> list[ResultRow]:
 
 
 def _previous_indices(assessment_round: AssessmentRound) -> dict[int, Decimal]:
-    earlier = AssessmentRound.objects.filter(year=assessment_round.year - 1).order_by("-created_at").first()
-    if earlier is None:
-        return {}
-    return {
-        a.organization_id: sheet_for(assessment=a).index()
-        for a in earlier.assessments.filter(state__in=[State.FINALIZED, State.PUBLISHED]).select_related(
-            "round__criteria_set"
+    """Each organization's own finalized index of the year before, from whichever round assessed it
+    (the latest, if several did)."""
+    earlier = (
+        Assessment.objects.filter(
+            round__year=assessment_round.year - 1,
+            organization_id__in=assessment_round.assessments.values("organization_id"),
+            state__in=[State.FINALIZED, State.PUBLISHED],
         )
-    }
+        .select_related("round__criteria_set")
+        .order_by("organization_id", "-round__created_at")
+    )
+    latest: dict[int, Assessment] = {}
+    for assessment in earlier:
+        latest.setdefault(assessment.organization_id, assessment)
+    return {org_id: sheet_for(assessment=assessment).index() for org_id, assessment in latest.items()}
 
 
 def points_lost(sheet: Sheet) -> list[SheetRow]:

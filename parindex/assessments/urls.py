@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.round_list, name="round_list"),
     path("mo-dot/", views.round_create, name="round_create"),
     path("dot/<int:pk>/", views.round_detail, name="round_detail"),
+    path("dot/<int:pk>/xep-hang.xlsx", views.round_export, name="round_export"),
     path("<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("<int:pk>/chuyen-buoc/", views.transition, name="transition"),
     path("<int:pk>/don-vi/<int:unit_id>/gui/", views.unit_submit, name="unit_submit"),

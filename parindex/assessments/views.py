@@ -23,6 +23,7 @@ from parindex.engine.rules import compile_rule
 from parindex.organizations.access import access_for
 from parindex.organizations.models import OrganizationKind
 from parindex.organizations.permissions import Perm
+from parindex.organizations.selectors import organization_names
 from parindex.plans.remediation import remediation_plan_create
 
 TRANSITION_LABELS = {
@@ -37,6 +38,14 @@ TRANSITION_LABELS = {
 
 def _today():
     return timezone.localdate()
+
+
+def _names_in(request, year: int, org_ids: set[int]) -> dict[int, str]:
+    """Organization names of `year`: from the request's tree when it is that year's (no query), else one query."""
+    tree = access_for(request).tree
+    if tree.year == year:
+        return {org_id: tree.nodes[org_id].name for org_id in org_ids if org_id in tree.nodes}
+    return organization_names(year=year, org_ids=org_ids)
 
 
 @login_required
@@ -81,15 +90,29 @@ def round_create(request):
     return render(request, "assessments/round_form.html", {"form": form})
 
 
-@login_required
-def round_detail(request, pk: int):
+def _visible_results(request, pk: int):
+    """The round and the result rows of the organizations the user may see (404 when none)."""
     assessment_round = get_object_or_404(AssessmentRound.objects.select_related("criteria_set"), pk=pk)
     org_ids = visible_assessment_org_ids(access_for(request))
     results = [r for r in selectors.round_results(assessment_round=assessment_round)
                if r.assessment.organization_id in org_ids]  # fmt: skip
     if not results:
         raise Http404
-    return render(request, "assessments/round_detail.html", {"round": assessment_round, "results": results})
+    names = _names_in(request, assessment_round.year, {r.assessment.organization_id for r in results})
+    return assessment_round, results, names
+
+
+@login_required
+def round_export(request, pk: int):
+    return exports.ranking_xlsx(*_visible_results(request, pk))
+
+
+@login_required
+def round_detail(request, pk: int):
+    assessment_round, results, names = _visible_results(request, pk)
+    return render(
+        request, "assessments/round_detail.html", {"round": assessment_round, "results": results, "names": names}
+    )
 
 
 def _visible_rows(sheet, rights):
@@ -124,6 +147,9 @@ def assessment_detail(request, pk: int):
         "assessments/assessment_detail.html",
         {
             "assessment": assessment,
+            "organization_name": _names_in(request, assessment.round.year, {assessment.organization_id}).get(
+                assessment.organization_id, ""
+            ),
             "sheet": sheet,
             "rows": _visible_rows(sheet, rights),
             "rights": rights,

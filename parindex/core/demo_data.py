@@ -53,6 +53,9 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str | None]] = [
     ("dn-sct-qltm", "unit", "Phòng Quản lý Thương mại", "P.QLTM", "dn-sct"),
     ("dn-sct-qlcn", "unit", "Phòng Quản lý Công nghiệp", "P.QLCN", "dn-sct"),
     ("dn-sct-ktnl", "unit", "Phòng Kỹ thuật – Quản lý năng lượng", "P.KT-QLNL", "dn-sct"),
+    # Not in the seeds: two more departments of the province, so the demo round ranks three.
+    ("dn-stc", "department", "Sở Tài chính tỉnh Đồng Nai", "STC", "dn"),
+    ("dn-sxd", "department", "Sở Xây dựng tỉnh Đồng Nai", "SXD", "dn"),
 ]
 
 # The 2025 reorganisation merged Sở TN&MT into the new Sở Nông nghiệp và Môi trường: shown

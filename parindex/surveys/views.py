@@ -25,6 +25,7 @@ from parindex.engine.survey import ELEMENTS
 from parindex.organizations.access import access_for
 from parindex.organizations.models import OrganizationKind
 from parindex.organizations.permissions import Perm
+from parindex.organizations.selectors import organization_names
 from parindex.surveys import posters, services
 from parindex.surveys.forms import AnswerForm, CampaignForm, TemplateForm
 from parindex.surveys.models import Campaign, Channel, Response, ServicePoint, SurveyTemplate
@@ -75,10 +76,21 @@ def public_form(request, token: str):
                 return redirect("ks:thanks", token=token)
         else:
             status = 400
+    # The citizen reads the department's name of the campaign's year, not its internal code.
+    organization_name = organization_names(year=campaign.starts_on.year, org_ids={campaign.organization_id}).get(
+        campaign.organization_id, ""
+    )
     response = render(
         request,
         "surveys/public_form.html",
-        {"point": point, "campaign": campaign, "form": form, "is_open": is_open, "error": error},
+        {
+            "point": point,
+            "campaign": campaign,
+            "organization_name": organization_name,
+            "form": form,
+            "is_open": is_open,
+            "error": error,
+        },
         status=status,
     )
     if DEVICE_COOKIE not in request.COOKIES:

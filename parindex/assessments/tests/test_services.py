@@ -272,6 +272,27 @@ def test_survey_criteria_wait_for_survey_results():
     assert row.survey_pending
 
 
+def _published(year: int, code: str, points=None, title="Đợt năm trước"):
+    assessment = services.round_open(
+        criteria_set=CriteriaSet.objects.get(code="dn-sct-2019"), year=year, title=title, opens_on=TODAY,
+        closes_on=TODAY + timedelta(days=20), explanation_deadline=TODAY + timedelta(days=40),
+        organization_ids=[Organization.objects.get(code=code).pk], today=TODAY,
+    ).assessments.get()  # fmt: skip
+    fill_all(assessment, points)
+    for state in [State.SUBMITTED, State.APPRAISAL_1, State.EXPLANATION, State.APPRAISAL_2, State.FINALIZED]:
+        services.assessment_transition(assessment=assessment, to_state=state, by=None)
+    return assessment
+
+
+def test_the_comparison_with_last_year_uses_each_organizations_own_assessment():
+    own = _published(2018, "dn-sct", points=D("0.5"))
+    _published(2018, "dn-stc", title="Một đợt khác, mở sau")  # must not hide dn-sct's own 2018 result
+    this_year = open_round("dn-sct")
+    row = next(r for r in round_results(assessment_round=this_year) if r.assessment.organization.code == "dn-sct")
+    assert row.previous == sheet_for(assessment=own).index()
+    assert row.change == row.index - row.previous
+
+
 def test_ranking_gives_ties_the_same_rank():
     assessment_round = open_round("dn-sct", "bp-stnmt", "qb-stnmt")
     for assessment in assessment_round.assessments.all():

@@ -22,7 +22,9 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 @pytest.fixture
 def assessment():
-    return Assessment.objects.select_related("round").get(round__title__startswith="Tự đánh giá Chỉ số CCHC năm 2019")
+    return Assessment.objects.select_related("round").get(
+        round__title__startswith="Tự đánh giá Chỉ số CCHC năm 2019", organization__code="dn-sct"
+    )
 
 
 def ans(assessment, code):
@@ -202,3 +204,40 @@ def test_opening_a_round_from_the_page(login_as):
     data["explanation_deadline"] = (today + timedelta(days=9)).strftime("%d/%m/%Y")
     assert client.post(reverse("assessments:round_create"), data).status_code == 302
     assert AssessmentRound.objects.get(title="Đợt 2").assessments.count() == 1
+
+
+def test_the_demo_round_ranks_three_departments_reproducibly_from_the_exports(login_as, assessment):
+    appraiser = login_as("dn.thamdinh")
+    ranking = openpyxl.load_workbook(
+        io.BytesIO(appraiser.get(reverse("assessments:round_export", args=[assessment.round_id])).content)
+    ).active
+    rows = [[c.value for c in line] for line in ranking.iter_rows(min_row=3)]
+    assert [row[1] for row in rows] == [
+        "Sở Xây dựng tỉnh Đồng Nai",
+        "Sở Tài chính tỉnh Đồng Nai",
+        "Sở Công Thương tỉnh Đồng Nai",
+    ]
+    assert [row[0] for row in rows] == [1, 2, 3]
+    assert [row[2] for row in rows][:2] == ["Đã công bố", "Đã công bố"]
+
+    published = Assessment.objects.get(round=assessment.round, organization__code="dn-sxd")
+    book = openpyxl.load_workbook(
+        io.BytesIO(appraiser.get(reverse("assessments:assessment_export", args=[published.pk, "xlsx"])).content)
+    )
+    scores = book["Tự đánh giá"]
+    areas = [line for line in scores.iter_rows(min_row=4, values_only=True) if line[0] and "." not in str(line[0])]
+    total = sum(Decimal(str(line[5])) for line in areas)  # the areas' results, as a person would add them
+    how = {line[0]: line[1:] for line in book["Cách tính chỉ số"].iter_rows(min_row=2, values_only=True)}
+    a, b, c = (Decimal(str(how[label][2])) for label in list(how)[:3])
+    assert total == a
+    by_hand = (a / (b - c) * 100).quantize(Decimal("0.01"))
+    assert by_hand == Decimal(str(rows[0][3]))
+    assert Answer.objects.filter(assessment=published, explanation_requested=True).exclude(reply="").count() == 2
+    assert (
+        len(
+            login_as("dn.vanphong")
+            .get(reverse("assessments:round_detail", args=[assessment.round_id]))
+            .context["results"]
+        )
+        == 1
+    )
