@@ -162,13 +162,21 @@ def effective_assignments(criteria_set) -> dict[int, dict[int, str]]:
     return result
 
 
+def answer_roles(answer: Answer) -> dict[int, str]:
+    """unit id → role on the answer's criterion; kept on the instance, since the views and the
+    service ask several times per request and the answer each time costs two queries."""
+    if not hasattr(answer, "_roles"):
+        answer._roles = effective_assignments(answer.criterion.criteria_set).get(answer.criterion_id, {})
+    return answer._roles
+
+
 def answer_units(answer: Answer) -> set[int]:
-    """The units assigned to the answer's criterion; kept on the instance, since the views and
-    the service ask several times per request and the answer each time costs two queries."""
-    if not hasattr(answer, "_units"):
-        roles = effective_assignments(answer.criterion.criteria_set).get(answer.criterion_id, {})
-        answer._units = set(roles)
-    return answer._units
+    """The units assigned to the answer's criterion, lead or coordinating."""
+    return set(answer_roles(answer))
+
+
+def answer_lead_units(answer: Answer) -> set[int]:
+    return {unit for unit, role in answer_roles(answer).items() if role == AssignmentRole.LEAD}
 
 
 @transaction.atomic
@@ -181,7 +189,8 @@ def answer_save(
         raise ApplicationError(ERR_NOT_DRAFT.format(state=assessment.get_state_display()))
     if today > assessment.round.closes_on:
         raise ApplicationError(ERR_AFTER_DEADLINE.format(deadline=assessment.round.closes_on))
-    if UnitSubmission.objects.filter(assessment=assessment, unit_id__in=answer_units(answer)).exists():
+    # The lead unit's submission locks the criterion; a coordinating unit's does not lock the lead.
+    if UnitSubmission.objects.filter(assessment=assessment, unit_id__in=answer_lead_units(answer)).exists():
         raise ApplicationError(ERR_UNIT_LOCKED)
     if answer.criterion.scoring == Scoring.SURVEY and survey_source(answer.criterion) != "external":
         raise ApplicationError(ERR_SURVEY_SCORED)

@@ -205,6 +205,7 @@ def _answer_panel(request, answer, rights, *, error=None, raw=None, status=200):
             "may_input": may_input,
             "rights": rights,
             "posted": request.POST if request.method == "POST" else {},
+            "columns": selectors.leaf_points(answer, criterion),
         },
         status=status,
     )

@@ -137,6 +137,15 @@ def test_a_unit_submission_needs_every_criterion_and_locks_the_unit():
         save(locked, {"ticked": ["on_time"]})
 
 
+def test_a_coordinating_units_submission_does_not_lock_the_lead_units_criterion():
+    assessment = open_round().assessments.get()
+    inspection = Organization.objects.get(code="dn-sct-tt").pk  # coordinating on 1.1.2, led by Văn phòng
+    fill_all(assessment, submit_units=False)
+    services.unit_submit(assessment=assessment, unit_id=inspection, by=None, today=TODAY)
+    save(answer(assessment, "1.1.2"), {"a": 20, "b": 18}, justification="BC 15")
+    assert answer(assessment, "1.1.2").self_points == D("2.7")
+
+
 def fill_all(assessment, points=None, *, submit_units=True):
     for a in assessment.answers.select_related("criterion"):
         if a.criterion.scoring == "self":
