@@ -148,3 +148,31 @@ def test_the_assessment_page_of_the_100_point_set_is_bounded(login_as):
     for user in ("dn.vanphong", "dn.truongphong", "dn.thamdinh"):
         count = queries_for(login_as(user), assessment.get_absolute_url())
         assert count <= 15, f"{user}: {count}"
+
+
+def test_the_ranking_and_what_if_stay_flat_as_departments_join_the_round(login_as):
+    from parindex.assessments.models import Answer, Assessment
+
+    demo_round = Assessment.objects.get(organization__code="dn-sct").round
+    province = Organization.objects.get(code="dn")
+
+    def join(n: int) -> None:
+        for i in range(n):
+            department = services.organization_create(
+                code=f"dn-extra-{n}-{i}", kind="department", name=f"Sở {n}-{i}", parent=province, year=2019
+            )
+            assessment = Assessment.objects.create(round=demo_round, organization=department)
+            Answer.objects.bulk_create(
+                Answer(assessment=assessment, criterion=c) for c in demo_round.criteria_set.criteria.all()[:40]
+            )
+
+    client = login_as("dn.thamdinh")  # the appraiser sees every department of the province
+    what_if = login_as("dn.vanphong")
+    what_if_url = reverse("assessments:what_if", args=[Assessment.objects.get(organization__code="dn-sct").pk])
+    ranking_url = reverse("assessments:round_detail", args=[demo_round.pk])
+    join(2)
+    small = queries_for(client, ranking_url), queries_for(what_if, what_if_url)
+    join(12)
+    large = queries_for(client, ranking_url), queries_for(what_if, what_if_url)
+    assert large == small, f"ranking, what-if: {small} → {large} queries"
+    assert max(small) <= 20

@@ -3,6 +3,7 @@ points lost — each in a fixed number of queries whatever the size of the set."
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -72,15 +73,47 @@ def leaf_points(answer: Answer | None, criterion: Criterion) -> dict[str, Decima
     return {"self": own, "round1": round1, "final": final}
 
 
-def sheet_for(*, assessment: Assessment, overrides: dict[int, Decimal] | None = None) -> Sheet:
-    """The assessment's tree with three rolled-up columns. `overrides` (criterion id → points)
-    replaces final points without saving them: the what-if view."""
-    criteria_set = assessment.round.criteria_set
+@dataclass
+class _SetData:
+    """What every sheet of one criteria set shares: its criteria and their unit assignments."""
+
+    criteria: list[Criterion]
+    assignments: dict[int, dict[int, str]]
+
+
+def _set_data(criteria_set) -> _SetData:
     criteria = list(
         criteria_set.criteria.order_by("position").prefetch_related(Prefetch("evidence", to_attr="all_evidence"))
     )
-    assignments = effective_assignments(criteria_set)
+    return _SetData(criteria, effective_assignments(criteria_set))
+
+
+def sheet_for(*, assessment: Assessment, overrides: dict[int, Decimal] | None = None) -> Sheet:
+    """The assessment's tree with three rolled-up columns. `overrides` (criterion id → points)
+    replaces final points without saving them: the what-if view."""
     answers = {a.criterion_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")}
+    return _build_sheet(assessment, _set_data(assessment.round.criteria_set), answers, overrides)
+
+
+def sheets_for(assessments: list[Assessment]) -> dict[int, Sheet]:
+    """The sheets of many assessments in a fixed number of queries (a ranking of a whole
+    province must not cost a sheet's queries per department)."""
+    answers: dict[int, dict[int, Answer]] = defaultdict(dict)
+    for answer in Answer.objects.filter(assessment__in=assessments).select_related("updated_by"):
+        answers[answer.assessment_id][answer.criterion_id] = answer
+    shared: dict[int, _SetData] = {}
+    sheets = {}
+    for assessment in assessments:
+        criteria_set = assessment.round.criteria_set
+        if criteria_set.pk not in shared:
+            shared[criteria_set.pk] = _set_data(criteria_set)
+        sheets[assessment.pk] = _build_sheet(assessment, shared[criteria_set.pk], answers[assessment.pk], None)
+    return sheets
+
+
+def _build_sheet(assessment: Assessment, data: _SetData, answers: dict[int, Answer], overrides) -> Sheet:
+    criteria_set = assessment.round.criteria_set
+    criteria, assignments = data.criteria, data.assignments
     parents = {c.parent_id for c in criteria}
     rows = []
     for criterion in criteria:
@@ -152,10 +185,9 @@ class ResultRow:
 
 
 def round_results(*, assessment_round: AssessmentRound) -> list[ResultRow]:
-    rows = []
-    for assessment in assessment_round.assessments.select_related("organization", "round__criteria_set"):
-        sheet = sheet_for(assessment=assessment)
-        rows.append(ResultRow(assessment, sheet.index(), sheet.band()))
+    assessments = list(assessment_round.assessments.select_related("organization", "round__criteria_set"))
+    sheets = sheets_for(assessments)
+    rows = [ResultRow(a, sheets[a.pk].index(), sheets[a.pk].band()) for a in assessments]
     ranks = rank({str(r.assessment.pk): r.index for r in rows})
     previous = _previous_indices(assessment_round)
     for row in rows:
@@ -179,7 +211,8 @@ def _previous_indices(assessment_round: AssessmentRound) -> dict[int, Decimal]:
     latest: dict[int, Assessment] = {}
     for assessment in earlier:
         latest.setdefault(assessment.organization_id, assessment)
-    return {org_id: sheet_for(assessment=assessment).index() for org_id, assessment in latest.items()}
+    sheets = sheets_for(list(latest.values()))
+    return {org_id: sheets[assessment.pk].index() for org_id, assessment in latest.items()}
 
 
 def points_lost(sheet: Sheet) -> list[SheetRow]:
