@@ -121,8 +121,15 @@ def known_inputs(*, assessment: Assessment, criterion: Criterion, today: date) -
 
 
 def answers_prefill(*, assessment: Assessment, today: date) -> int:
+    """Fill (again) the answers nobody has saved by hand from what the system knows today; the
+    criteria of units that have already submitted stay as they were submitted."""
+    if assessment.state != State.DRAFT:
+        raise ApplicationError(ERR_NOT_DRAFT.format(state=assessment.get_state_display()))
+    submitted = set(assessment.unit_submissions.values_list("unit_id", flat=True))
     filled = 0
-    for answer in assessment.answers.select_related("criterion").filter(updated_by__isnull=True):
+    for answer in assessment.answers.select_related("criterion__criteria_set").filter(updated_by__isnull=True):
+        if submitted & answer_lead_units(answer):
+            continue
         known = known_inputs(assessment=assessment, criterion=answer.criterion, today=today)
         if known is None:
             continue

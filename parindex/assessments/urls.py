@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/chuyen-buoc/", views.transition, name="transition"),
     path("<int:pk>/don-vi/<int:unit_id>/gui/", views.unit_submit, name="unit_submit"),
     path("<int:pk>/gia-dinh/", views.what_if, name="what_if"),
+    path("<int:pk>/cap-nhat-so-lieu/", views.prefill_refresh, name="prefill_refresh"),
     path("<int:pk>/khac-phuc/", views.remediation_create, name="remediation_create"),
     path("<int:pk>/xuat.<str:fmt>", views.assessment_export, name="assessment_export"),
     path("<int:pk>/tai-lieu/", views.evidence_list, name="evidence_list"),

@@ -416,3 +416,18 @@ def evidence_file(request, pk: int):
     if not rights.any:
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@require_POST
+@login_required
+def prefill_refresh(request, pk: int):
+    assessment, rights = assessment_for(request, pk)
+    if not rights.compile:
+        raise PermissionDenied
+    try:
+        filled = services.answers_prefill(assessment=assessment, today=_today())
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Đã cập nhật {filled} tiêu chí từ số liệu có sẵn (kế hoạch, nhiệm vụ).")
+    return redirect(assessment.get_absolute_url())

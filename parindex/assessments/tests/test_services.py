@@ -76,6 +76,34 @@ def test_plan_completion_is_prefilled_with_its_source():
     assert Answer.objects.get(pk=a.pk).self_points == 3
 
 
+def test_refreshing_known_figures_follows_the_plan_but_never_what_a_person_saved(django_user_model):
+    dn = Organization.objects.get(code="dn-sct")
+    plan = plan_services.plan_create(
+        fields=plan_services.PlanFields(organization_id=dn.pk, year=2019, kind=PlanKind.ANNUAL, title="KH CCHC 2019")
+    )
+    tasks = []
+    for i in range(4):
+        task = Task.objects.create(
+            plan=plan, position=i, content=f"Việc {i}", deadline_rule={"kind": "fixed", "date": f"2019-0{i + 3}-10"}
+        )
+        plan_services.occurrences_generate(task=task, year=2019)
+        tasks.append(task)
+    assessment = open_round().assessments.get()
+    assert answer(assessment, "1.1.2").inputs == {"a": 4, "b": 0}
+    for task in tasks:
+        task.occurrences.update(done_on=date(2019, 3, 10))
+    assert services.answers_prefill(assessment=assessment, today=TODAY) >= 1
+    assert answer(assessment, "1.1.2").inputs == {"a": 4, "b": 4}
+    assert answer(assessment, "1.1.2").self_points == 3
+    a = answer(assessment, "1.1.2")
+    services.answer_save(
+        answer=a, raw_inputs={"a": 4, "b": 3}, justification="x", override_reason="Một việc chưa đạt yêu cầu",
+        expected_version=a.version, by=django_user_model.objects.get(username="dn.truongphong"), today=TODAY,
+    )  # fmt: skip
+    services.answers_prefill(assessment=assessment, today=TODAY)
+    assert answer(assessment, "1.1.2").inputs == {"a": 4, "b": 3}
+
+
 def test_saving_scores_with_the_engine_and_refuses_impossible_inputs():
     a = answer(open_round().assessments.get(), "1.1.2")
     save(a, {"a": "20", "b": "17"})
