@@ -18,7 +18,7 @@ from parindex.core.errors import ApplicationError
 from parindex.criteria.forms import flatten_inputs, inputs_from_post
 from parindex.criteria.models import CriteriaSet, SetStatus
 from parindex.engine.errors import RuleError
-from parindex.engine.numbers import to_decimal
+from parindex.engine.numbers import fmt, to_decimal
 from parindex.engine.rules import compile_rule
 from parindex.organizations.access import access_for
 from parindex.organizations.models import OrganizationKind
@@ -337,14 +337,23 @@ def what_if(request, pk: int):
     assessment, rights = assessment_for(request, pk)
     if not rights.what_if:
         raise PermissionDenied
-    overrides: dict[int, Decimal] = {}
-    for key, value in request.POST.items():
-        if key.startswith("c") and key[1:].isdigit() and value.strip():
-            try:
-                overrides[int(key[1:])] = to_decimal(value)
-            except (InvalidOperation, ValueError):
-                continue
     base = selectors.sheet_for(assessment=assessment)
+    maxima = _leaf_ranges(base)
+    overrides: dict[int, Decimal] = {}
+    refused: list[str] = []  # shown, not silently dropped or clamped
+    for key, value in request.POST.items():
+        if not (key.startswith("c") and key[1:].isdigit() and value.strip() and int(key[1:]) in maxima):
+            continue
+        code, low, high = maxima[int(key[1:])]
+        try:
+            points = to_decimal(value)
+        except (InvalidOperation, ValueError):
+            refused.append(f"{code}: “{value.strip()[:20]}” không phải là số")
+            continue
+        if not low <= points <= high:
+            refused.append(f"{code}: {value.strip()[:20]} ngoài khoảng {fmt(low)} – {fmt(high)}")
+            continue
+        overrides[int(key[1:])] = points
     changed = selectors.sheet_for(assessment=assessment, overrides=overrides) if overrides else base
     others = [r for r in selectors.round_results(assessment_round=assessment.round) if r.assessment.pk != assessment.pk]
     new_rank = 1 + sum(1 for r in others if r.index > changed.index())
@@ -356,8 +365,24 @@ def what_if(request, pk: int):
         request,
         "assessments/what_if.html",
         {"assessment": assessment, "base": base, "changed": changed, "overrides": overrides,
-         "rank": new_rank, "others": len(others), "at_risk": at_risk},
+         "rank": new_rank, "others": len(others), "at_risk": at_risk, "refused": refused},
     )  # fmt: skip
+
+
+def _leaf_ranges(sheet) -> dict[int, tuple[str, Decimal, Decimal]]:
+    """criterion id → (code, lowest, highest) points a leaf may take; under a signed (bonus/penalty)
+    node a leaf may go down to −max. Read from the sheet's rows, which come in tree order."""
+    ranges, signed_depths = {}, []
+    for row in sheet.rows:
+        while signed_depths and signed_depths[-1] >= row.depth:
+            signed_depths.pop()
+        if row.criterion.signed:
+            signed_depths.append(row.depth)
+        if row.is_leaf:
+            high = row.criterion.max_points or Decimal(0)
+            signed = bool(signed_depths) or (row.criterion.rule or {}).get("kind") == "bonus_penalty"
+            ranges[row.criterion.pk] = (row.criterion.code, -high if signed else Decimal(0), high)
+    return ranges
 
 
 @login_required

@@ -147,10 +147,16 @@ def test_what_if_moves_the_index_without_saving(login_as, assessment):
     a = ans(assessment, "1.1.2")
     client = login_as("dn.vanphong")
     before = ans(assessment, "1.1.2").self_points
-    html = client.post(
-        reverse("assessments:what_if", args=[assessment.pk]), {f"c{a.criterion_id}": "3"}
-    ).content.decode()
-    assert "Giả định" in html
+    url = reverse("assessments:what_if", args=[assessment.pk])
+    page = client.get(url)
+    start_index, start_rank = page.context["changed"].index(), page.context["rank"]
+    assert start_rank == 3  # behind the two published departments of the demo round
+    at_risk = page.context["at_risk"]
+    full_marks = {f"c{row.criterion.pk}": str(row.criterion.max_points) for row in at_risk}
+    moved = client.post(url, {**full_marks, f"c{a.criterion_id}": "7", "c999999": "1"})
+    assert moved.context["changed"].index() > start_index
+    assert moved.context["rank"] == 1
+    assert "1.1.2: 7 ngoài khoảng 0 – 3" in moved.content.decode()  # refused, not clamped
     assert ans(assessment, "1.1.2").self_points == before
 
 
