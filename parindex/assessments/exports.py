@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
@@ -12,14 +13,17 @@ from django.http import HttpResponse
 from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from parindex.assessments.models import Evidence
 from parindex.core.downloads import attachment
-from parindex.core.pdf import register_fonts
+from parindex.core.pdf import register_fonts, register_italic_fonts
 from parindex.engine.numbers import fmt
-from parindex.organizations.selectors import organization_names
+from parindex.organizations.models import OrganizationKind
+from parindex.organizations.selectors import organization_names, organization_tree
 
 HEADERS = [
     "Mã",
@@ -34,6 +38,7 @@ HEADERS = [
     "Không áp dụng",
 ]
 NUMBER_FORMAT = "0.00"
+FONT = "Times New Roman"
 
 
 def _p(value) -> str:
@@ -145,60 +150,195 @@ def ranking_xlsx(assessment_round, results, names: dict[int, str]) -> HttpRespon
     return attachment(output.getvalue(), f"xep-hang-{assessment_round.pk}.xlsx")
 
 
-def report_docx_bytes(assessment, sheet) -> bytes:
+PLACE_PREFIXES = ("Tỉnh ", "Thành phố ")
+RECIPIENTS = ["Sở Nội vụ (thẩm định);", "Lãnh đạo Sở;", "Lưu: VT, VP."]
+SIGNER = "GIÁM ĐỐC"
+SIGNATURE_NOTE = "(Ký, ghi rõ họ tên)"
+BODY_PT, TABLE_PT, RECIPIENTS_PT = 14, 12, 11
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The parts of a Nghị định 30/2020/NĐ-CP administrative document around the report."""
+
+    governing: str  # "UBND TỈNH ĐỒNG NAI" (cơ quan chủ quản), empty without a province
+    issuer: str  # "SỞ CÔNG THƯƠNG"
+    number: str  # "Số:      /BC-SCT", the number left for the clerk
+    place_date: str  # "Đồng Nai, ngày 02 tháng 12 năm 2026"
+    title: str
+    subtitle: str
+
+
+def vn_date(day) -> str:
+    """ "ngày 05 tháng 01 năm 2026", "ngày 12 tháng 3 năm 2026": a 0 before days under 10 and
+    before months 1 and 2 (Nghị định 30/2020, Phụ lục I)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def letterhead(assessment, today=None) -> Letterhead:
+    """Names as they were in the round's year: the province gives the place ("Tỉnh Đồng Nai" →
+    "Đồng Nai") and the governing body; the department's own name drops the province it repeats."""
+    tree = organization_tree(year=assessment.round.year)
+    node = tree.nodes.get(assessment.organization_id)
+    name = node.name if node else _name(assessment)
+    province = tree.nearest(assessment.organization_id, OrganizationKind.PROVINCE)
+    place, governing = "", ""
+    if province:
+        place = province.name
+        for prefix in PLACE_PREFIXES:
+            if place.startswith(prefix) and len(place) > len(prefix):
+                place = place[len(prefix) :]
+        kind = "THÀNH PHỐ" if province.name.startswith("Thành phố") else "TỈNH"
+        governing = f"UBND {kind} {place}".upper()
+        for suffix in (f" tỉnh {place}", f" thành phố {place}"):
+            if name.lower().endswith(suffix.lower()) and len(name) > len(suffix):
+                name = name[: -len(suffix)]
+    short = node.short_name if node and node.short_name else ""
+    day = vn_date(today or timezone.localdate())
+    return Letterhead(
+        governing=governing,
+        issuer=name.upper(),
+        number=f"Số:        /BC-{short}" if short else "Số:        /BC",
+        place_date=f"{place}, {day}" if place else day.capitalize(),
+        title="BÁO CÁO",
+        subtitle=f"Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {assessment.round.year}",
+    )
+
+
+def _summary(sheet) -> list[str]:
+    own = sheet.rollups["self"]
+    return [
+        f"1. Tổng điểm tự đánh giá: {fmt(own.total)}/{fmt(own.maximum)} điểm; Chỉ số {fmt(sheet.index('self'))} %.",
+        f"2. Kết quả sau thẩm định: Chỉ số {fmt(sheet.index('final'))} %, xếp loại {sheet.band() or '—'}.",
+    ]
+
+
+def _explanations(sheet) -> list[str]:
+    explained = [row for row in sheet.rows if row.answer and (row.answer.justification or row.answer.reply)]
+    return [f"Tiêu chí {row.criterion.code}: {row.answer.justification or row.answer.reply}" for row in explained]
+
+
+def _run(paragraph, text: str, *, size: int = BODY_PT, bold=False, italic=False, underline=False):
+    run = paragraph.add_run(text)
+    run.font.name, run.font.size = FONT, Pt(size)
+    run.bold, run.italic, run.underline = bold, italic, underline
+    return run
+
+
+def _line(container, text: str = "", *, align=WD_ALIGN_PARAGRAPH.CENTER, after: int = 0, **style):
+    paragraph = container.add_paragraph() if hasattr(container, "add_paragraph") else container
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(after)
+    paragraph.paragraph_format.space_before = Pt(0)
+    paragraph.paragraph_format.first_line_indent = Cm(0)
+    if text:
+        _run(paragraph, text, **style)
+    return paragraph
+
+
+def _rule(container, indent: float) -> None:
+    """The short solid line under the issuer's name and under the title: an empty paragraph
+    with a bottom border, narrowed by indents."""
+    paragraph = _line(container, after=6)
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Cm(indent)
+    paragraph.paragraph_format.line_spacing = Pt(2)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in {"w:val": "single", "w:sz": "6", "w:space": "1", "w:color": "000000"}.items():
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
+def _first(cell):
+    """A table cell's first (empty) paragraph, used instead of adding a blank one."""
+    return cell.paragraphs[0]
+
+
+def report_docx_bytes(assessment, sheet, today=None) -> bytes:
+    head = letterhead(assessment, today)
     document = Document()
     section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin, section.right_margin = Cm(3), Cm(2)
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = "Times New Roman", Pt(13)
-    header = document.add_table(rows=1, cols=2)
-    left, right = header.rows[0].cells
-    left.text = f"{_name(assessment).upper()}\nSố:      /BC"
-    right.text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
-    for cell in (left, right):
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    today = timezone.localdate()
-    place = document.add_paragraph(f"ngày {today.day:02d} tháng {today.month:02d} năm {today.year}")
-    place.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    place.runs[0].italic = True
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(
-        f"BÁO CÁO\nKết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {assessment.round.year}"
-    )
-    run.bold = True
-    document.add_paragraph("I. KẾT QUẢ TỰ ĐÁNH GIÁ").runs[0].bold = True
-    document.add_paragraph(
-        f"1. Tổng điểm tự đánh giá: {fmt(sheet.rollups['self'].total)}/{fmt(sheet.rollups['self'].maximum)} điểm; "
-        f"Chỉ số {fmt(sheet.index('self'))} %."
-    )
-    document.add_paragraph(
-        f"2. Kết quả sau thẩm định: Chỉ số {fmt(sheet.index('final'))} %, xếp loại {sheet.band() or '—'}."
-    )
-    document.add_paragraph("II. ĐIỂM THEO TỪNG TIÊU CHÍ").runs[0].bold = True
+    normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for key in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(key), FONT)
+    normal.paragraph_format.space_after = Pt(6)
+
+    # Header (ô 1–4): issuer and number on the left, national title, motto and place-date on the right.
+    header = document.add_table(rows=2, cols=2)
+    header.autofit = False
+    (issuer, national), (number, place) = header.rows[0].cells, header.rows[1].cells
+    first = _first(issuer)
+    if head.governing:
+        _line(first, head.governing, size=13)
+        first = issuer.add_paragraph()
+    _line(first, head.issuer, size=13, bold=True)
+    _rule(issuer, 1.8)
+    _line(_first(national), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=13, bold=True)
+    _line(national, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True, underline=True)
+    _line(_first(number), head.number, size=13)
+    _line(_first(place), head.place_date, size=14, italic=True)
+    for row in header.rows:
+        for cell, width in zip(row.cells, [Cm(6.5), Cm(9.5)], strict=True):
+            cell.width = width
+
+    _line(document, head.title, size=14, bold=True).paragraph_format.space_before = Pt(18)
+    _line(document, head.subtitle, size=14, bold=True)
+    _rule(document, 6.2)
+
+    def heading(text):
+        _line(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, bold=True).paragraph_format.space_before = Pt(
+            6
+        )
+
+    def body(text):
+        paragraph = _line(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6)
+        paragraph.paragraph_format.first_line_indent = Cm(1)
+
+    heading("I. KẾT QUẢ TỰ ĐÁNH GIÁ")
+    for text in _summary(sheet):
+        body(text)
+    heading("II. ĐIỂM THEO TỪNG TIÊU CHÍ")
     table = document.add_table(rows=1, cols=5)
     table.style = "Table Grid"
+    widths = [Cm(1.3), Cm(9.0), Cm(1.7), Cm(2.0), Cm(2.0)]
     for cell, text in zip(table.rows[0].cells, ["Mã", "Tiêu chí", "Tối đa", "Tự chấm", "Kết quả"], strict=True):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
+        _line(_first(cell), text, size=TABLE_PT, bold=True)
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
     for row, values in _rows(sheet):
         cells = table.add_row().cells
-        for cell, text in zip(cells, [values[0], values[1], values[2], values[3], values[5]], strict=True):
-            cell.text = text
-            if not row.is_leaf:
-                cell.paragraphs[0].runs[0].bold = True
+        texts = [values[0], values[1], values[2], values[3], values[5]]
+        for index, (cell, text) in enumerate(zip(cells, texts, strict=True)):
+            align = WD_ALIGN_PARAGRAPH.LEFT if index < 2 else WD_ALIGN_PARAGRAPH.RIGHT
+            _line(_first(cell), text, align=align, size=TABLE_PT, bold=not row.is_leaf)
     for line in table.rows:
-        for cell, width in zip(line.cells, [Cm(1.4), Cm(10), Cm(1.6), Cm(1.6), Cm(1.6)], strict=True):
+        for cell, width in zip(line.cells, widths, strict=True):
             cell.width = width
-    document.add_paragraph("III. GIẢI TRÌNH").runs[0].bold = True
-    explained = [row for row in sheet.rows if row.answer and (row.answer.justification or row.answer.reply)]
-    for row in explained:
-        document.add_paragraph(f"Tiêu chí {row.criterion.code}: {row.answer.justification or row.answer.reply}")
-    if not explained:
-        document.add_paragraph("Không có.")
+    heading("III. GIẢI TRÌNH")
+    for text in _explanations(sheet) or ["Không có."]:
+        body(text)
+
+    # Nơi nhận (ô 9b) on the left, the signer (ô 7) on the right.
+    closing = document.add_table(rows=1, cols=2)
+    closing.autofit = False
+    recipients, signer = closing.rows[0].cells
+    _line(_first(recipients), "Nơi nhận:", align=WD_ALIGN_PARAGRAPH.LEFT, size=12, bold=True, italic=True)
+    for text in RECIPIENTS:
+        _line(recipients, f"- {text}", align=WD_ALIGN_PARAGRAPH.LEFT, size=RECIPIENTS_PT)
+    _line(_first(signer), SIGNER, size=14, bold=True)
+    _line(signer, SIGNATURE_NOTE, size=14, italic=True)
+    for cell, width in zip(closing.rows[0].cells, [Cm(7.5), Cm(8.5)], strict=True):
+        cell.width = width
+    closing.rows[0].cells[0].paragraphs[0].paragraph_format.space_before = Pt(12)
+    closing.rows[0].cells[1].paragraphs[0].paragraph_format.space_before = Pt(12)
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()
@@ -208,43 +348,89 @@ def report_docx(assessment, sheet) -> HttpResponse:
     return attachment(report_docx_bytes(assessment, sheet), f"bao-cao-tu-danh-gia-{assessment.pk}.docx")
 
 
-def report_pdf_bytes(assessment, sheet) -> bytes:
+def report_pdf_bytes(assessment, sheet, today=None) -> bytes:
+    from xml.sax.saxutils import escape
+
     from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+    head = letterhead(assessment, today)
     regular, bold = register_fonts()
-    body = ParagraphStyle("body", fontName=regular, fontSize=11, leading=14)
-    strong = ParagraphStyle("strong", parent=body, fontName=bold)
-    centered = ParagraphStyle("center", parent=strong, alignment=1, fontSize=13, leading=17)
+    italic, bold_italic = register_italic_fonts()
+    body = ParagraphStyle("body", fontName=regular, fontSize=13, leading=17, alignment=TA_JUSTIFY,
+                          firstLineIndent=1 * cm, spaceAfter=4)  # fmt: skip
+    heading = ParagraphStyle("heading", parent=body, fontName=bold, firstLineIndent=0, spaceBefore=6)
+    center = ParagraphStyle("center", parent=body, alignment=TA_CENTER, firstLineIndent=0, spaceAfter=0)
+    center_bold = ParagraphStyle("center_bold", parent=center, fontName=bold)
+    motto = ParagraphStyle("motto", parent=center_bold, fontSize=14, leading=18)
+    dated = ParagraphStyle("dated", parent=center, fontName=italic, fontSize=14, leading=18)
+    title = ParagraphStyle("title", parent=center_bold, fontSize=14, leading=19)
+    cell = ParagraphStyle("cell", fontName=regular, fontSize=11, leading=13.5)
+    cell_bold = ParagraphStyle("cell_bold", parent=cell, fontName=bold)
+    number = ParagraphStyle("number", parent=cell, alignment=TA_RIGHT)
+    number_bold = ParagraphStyle("number_bold", parent=number, fontName=bold)
+    recipients_head = ParagraphStyle("recipients_head", fontName=bold_italic, fontSize=12, leading=15)
+    recipients = ParagraphStyle("recipients", fontName=regular, fontSize=RECIPIENTS_PT, leading=13.5)
+
+    left = [Paragraph(escape(head.governing), ParagraphStyle("governing", parent=center, fontSize=13))] * bool(
+        head.governing
+    )
+    left += [Paragraph(escape(head.issuer), center_bold), HRFlowable(width="35%", thickness=0.6, color=colors.black,
+                                                                      spaceBefore=2, spaceAfter=0)]  # fmt: skip
+    right = [
+        Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", ParagraphStyle("national", parent=center_bold, fontSize=12.5)),
+        Paragraph("<u>Độc lập - Tự do - Hạnh phúc</u>", motto),
+    ]
+    letter = Table(
+        [
+            [left, right],
+            [Paragraph(escape(head.number).replace(" ", "\u00a0"), center), Paragraph(escape(head.place_date), dated)],
+        ],
+        colWidths=[6.4 * cm, 9.6 * cm],
+    )
+    letter.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 1), (-1, 1), 8),
+    ]))  # fmt: skip
+    story = [
+        letter,
+        Spacer(1, 0.8 * cm),
+        Paragraph(head.title, title),
+        Paragraph(escape(head.subtitle), title),
+        HRFlowable(width="25%", thickness=0.6, color=colors.black, spaceBefore=3, spaceAfter=10),
+        Paragraph("I. KẾT QUẢ TỰ ĐÁNH GIÁ", heading),
+        *[Paragraph(escape(text), body) for text in _summary(sheet)],
+        Paragraph("II. ĐIỂM THEO TỪNG TIÊU CHÍ", heading),
+    ]
+    data = [[Paragraph(h, cell_bold) for h in ["Mã", "Tiêu chí", "Tối đa", "Tự chấm", "Kết quả"]]]
+    for row, values in _rows(sheet):
+        text, figure = (cell, number) if row.is_leaf else (cell_bold, number_bold)
+        data.append([Paragraph(escape(values[0]), text), Paragraph(escape(values[1]), text),
+                     *[Paragraph(values[i], figure) for i in (2, 3, 5)]])  # fmt: skip
+    table = Table(data, colWidths=[1.3 * cm, 9.0 * cm, 1.7 * cm, 2.0 * cm, 2.0 * cm], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")),
+    ]))  # fmt: skip
+    story += [table, Paragraph("III. GIẢI TRÌNH", heading)]
+    story += [Paragraph(escape(text), body) for text in _explanations(sheet) or ["Không có."]]
+    closing = Table(
+        [[
+            [Paragraph("Nơi nhận:", recipients_head), *[Paragraph(f"- {escape(t)}", recipients) for t in RECIPIENTS]],
+            [Paragraph(SIGNER, title), Paragraph(SIGNATURE_NOTE, dated)],
+        ]],
+        colWidths=[7.5 * cm, 8.5 * cm],
+    )  # fmt: skip
+    closing.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    story += [Spacer(1, 0.5 * cm), KeepTogether([closing])]
     output = io.BytesIO()
     doc = SimpleDocTemplate(output, pagesize=A4, leftMargin=3 * cm, rightMargin=2 * cm, topMargin=2 * cm,
-                            bottomMargin=2 * cm, title="Báo cáo tự đánh giá")  # fmt: skip
-    national = Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<br/>Độc lập - Tự do - Hạnh phúc", strong)
-    heading = f"BÁO CÁO<br/>Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {assessment.round.year}"
-    story = [
-        Table([[Paragraph(_name(assessment).upper(), strong), national]], colWidths=[7 * cm, 9 * cm]),
-        Spacer(1, 0.6 * cm),
-        Paragraph(heading, centered),
-        Spacer(1, 0.4 * cm),
-        Paragraph(f"Tổng điểm tự đánh giá: {fmt(sheet.rollups['self'].total)}/{fmt(sheet.rollups['self'].maximum)}; "
-                  f"Chỉ số tự đánh giá {fmt(sheet.index('self'))} %; sau thẩm định {fmt(sheet.index('final'))} % "
-                  f"({sheet.band() or '—'}).", body),
-        Spacer(1, 0.3 * cm),
-    ]  # fmt: skip
-    data = [[Paragraph(h, strong) for h in ["Mã", "Tiêu chí", "Tối đa", "Tự chấm", "Kết quả"]]]
-    for row, values in _rows(sheet):
-        style = strong if not row.is_leaf else body
-        data.append([Paragraph(values[0], style), Paragraph(values[1], style), values[2], values[3], values[5]])
-    table = Table(data, colWidths=[1.4 * cm, 10 * cm, 1.5 * cm, 1.6 * cm, 1.5 * cm], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("FONTNAME", (0, 0), (-1, -1), regular),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")),
-        ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
-    ]))  # fmt: skip
-    story.append(table)
+                            bottomMargin=2 * cm, title=f"{head.title} {head.subtitle}")  # fmt: skip
     doc.build(story)
     return output.getvalue()
 

@@ -37,9 +37,15 @@ class AnswerForm(forms.Form):
     sex = forms.ChoiceField(label="Giới tính", choices=SEXES, required=False)
     website = forms.CharField(required=False)  # a field people never see: bots fill it
 
-    def __init__(self, *args, template, **kwargs) -> None:
+    def __init__(self, *args, template, paper: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.template = template
+        if paper:  # staff typing in a paper form: the date written on it decides its month and quarter
+            self.fields["answered_on"] = forms.DateField(
+                label="Ngày trên phiếu (để trống: lấy ngày nhập)",
+                required=False,
+                widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "class": "form-control w-auto"}),
+            )
         for key in template.elements:
             self.fields[f"el_{key}"] = forms.ChoiceField(
                 label=ELEMENTS[key],
@@ -60,7 +66,8 @@ class AnswerForm(forms.Form):
             )
         if not template.ask_profile:
             del self.fields["age_band"], self.fields["sex"]
-        order = [f"el_{k}" for k in template.elements] + ["overall"]
+        order = ["answered_on"] if paper else []
+        order += [f"el_{k}" for k in template.elements] + ["overall"]
         order += [f"pq_{i}" for i in range(len(template.perceptions))] + ["improvements", "comment", "channel"]
         self.order_fields([*order, *[f for f in self.fields if f not in order]])
 
@@ -76,7 +83,9 @@ class AnswerForm(forms.Form):
 
     def response_data(self) -> dict:
         data = self.cleaned_data
+        paper_date = {"answered_on": data["answered_on"]} if data.get("answered_on") else {}
         return {
+            **paper_date,
             "answers": {**{k: int(data[f"el_{k}"]) for k in self.template.elements}, "overall": int(data["overall"])},
             "perceptions": {
                 q: data.get(f"pq_{i}") for i, q in enumerate(self.template.perceptions) if data.get(f"pq_{i}")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from parindex.core.models import BaseModel
 from parindex.organizations.models import Organization
@@ -87,6 +89,9 @@ class Response(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     channel = models.CharField("Hình thức", max_length=8, choices=Channel.choices, blank=True)
     paper = models.BooleanField("Phiếu giấy", default=False)
+    # The date written on a paper form (typed in later); empty for answers given online, which
+    # count on the local date of `created_at`. See `answered_date`.
+    answered_on = models.DateField("Ngày trên phiếu", null=True, blank=True)
     dossier_code = models.CharField("Mã hồ sơ", max_length=40, blank=True)
     answers = models.JSONField(default=dict)  # {element: level 1–5, "overall": level}
     perceptions = models.JSONField(default=dict, blank=True)
@@ -111,6 +116,12 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.pk}"
+
+    @property
+    def answered_date(self) -> date:
+        """The day the answer counts for: the date on a paper form, else the local (Vietnam) date
+        it was received — never the UTC date, which is the day before until 07:00."""
+        return self.answered_on or timezone.localtime(self.created_at).date()
 
     def get_additional_data(self) -> dict:
         return {"organization_id": self.campaign.organization_id}

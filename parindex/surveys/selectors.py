@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from parindex.engine.survey import ELEMENTS, Cell, sipas, table
 from parindex.surveys.models import Campaign, Response
@@ -18,6 +22,8 @@ class CampaignResults:
     by_channel: list[tuple[str, int, Decimal | None]] = field(default_factory=list)
     improvements: list[tuple[str, int]] = field(default_factory=list)
     missed_target: bool = False
+    comments: int = 0  # valid answers with a written comment
+    paper: int = 0  # valid answers typed in from paper forms
 
 
 def _sipas_of(answers, campaign: Campaign) -> tuple[int, Decimal | None]:
@@ -26,14 +32,11 @@ def _sipas_of(answers, campaign: Campaign) -> tuple[int, Decimal | None]:
     return len(answers), sipas({k: cells[k].index for k in ELEMENTS}, weights)
 
 
-def campaign_results(*, campaign: Campaign, point_ids: set[int] | None = None, channel: str = "") -> CampaignResults:
-    """All the result tables from one query over the campaign's valid answers."""
-    responses = Response.objects.filter(campaign=campaign, excluded=False).select_related("point")
-    if point_ids is not None:
-        responses = responses.filter(point_id__in=point_ids)
-    if channel:
-        responses = responses.filter(channel=channel)
-    rows = list(responses.only("answers", "point__name", "created_at", "channel", "improvements"))
+ROW_FIELDS = ("answers", "point__name", "created_at", "answered_on", "channel", "improvements", "comment", "paper")
+
+
+def _results(rows: list[Response], campaign: Campaign) -> CampaignResults:
+    """The result tables of some valid answers; `campaign` gives the minimum n, weights and target."""
     answers = [r.answers for r in rows]
     n, overall_sipas = _sipas_of(answers, campaign)
     cells = table(answers, min_n=campaign.min_n)
@@ -46,9 +49,11 @@ def campaign_results(*, campaign: Campaign, point_ids: set[int] | None = None, c
     improvements: Counter = Counter()
     for row in rows:
         groups["point"][row.point.name].append(row.answers)
-        groups["month"][row.created_at.strftime("%m/%Y")].append(row.answers)
+        groups["month"][row.answered_date.strftime("%m/%Y")].append(row.answers)
         groups["channel"][row.get_channel_display() or "Không rõ"].append(row.answers)
         improvements.update(row.improvements or [])
+        result.comments += bool(row.comment.strip())
+        result.paper += row.paper
     result.by_point = [(name, *_sipas_of(items, campaign)) for name, items in sorted(groups["point"].items())]
     result.by_month = [
         (name, *_sipas_of(items, campaign))
@@ -58,6 +63,78 @@ def campaign_results(*, campaign: Campaign, point_ids: set[int] | None = None, c
     result.improvements = improvements.most_common()
     result.missed_target = overall_sipas is not None and overall_sipas < campaign.target
     return result
+
+
+def campaign_results(*, campaign: Campaign, point_ids: set[int] | None = None, channel: str = "") -> CampaignResults:
+    """All the result tables from one query over the campaign's valid answers."""
+    responses = Response.objects.filter(campaign=campaign, excluded=False).select_related("point")
+    if point_ids is not None:
+        responses = responses.filter(point_id__in=point_ids)
+    if channel:
+        responses = responses.filter(channel=channel)
+    return _results(list(responses.only(*ROW_FIELDS)), campaign)
+
+
+QUARTER_NUMERALS = ("I", "II", "III", "IV")
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int  # 1–4
+
+    @classmethod
+    def of(cls, day: date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def last_day(self) -> date:
+        if self.number == 4:
+            return date(self.year, 12, 31)
+        return date(self.year, 3 * self.number + 1, 1) - timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        return f"Quý {QUARTER_NUMERALS[self.number - 1]}/{self.year}"
+
+
+def answered_between(responses: QuerySet[Response], first: date, last: date) -> QuerySet[Response]:
+    """Answers whose day (`Response.answered_date`) is within first..last: the date on a paper
+    form, else the time received, compared with local (Asia/Ho_Chi_Minh) midnights."""
+    zone = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(first, time.min), zone)
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min), zone)
+    return responses.filter(
+        Q(answered_on__gte=first, answered_on__lte=last)
+        | Q(answered_on__isnull=True, created_at__gte=start, created_at__lt=end)
+    )
+
+
+@dataclass
+class QuarterResults:
+    quarter: Quarter
+    campaign: Campaign  # whose target, weights and minimum n apply
+    campaigns: list[Campaign]  # the campaigns that gave answers in the quarter
+    results: CampaignResults
+
+
+def quarter_results(*, campaign: Campaign, quarter: Quarter, unit_ids: set[int] | None = None) -> QuarterResults:
+    """The quarterly satisfaction report (TC 8.1): every valid answer dated in the quarter, from
+    any campaign of the campaign's organization (a campaign may span quarters, and a paper form
+    of one quarter may be typed in the next), limited to the service points of `unit_ids`
+    (None: all). The latest campaign that gave answers sets the target, weights and minimum n."""
+    responses = Response.objects.filter(campaign__organization_id=campaign.organization_id, excluded=False)
+    if unit_ids is not None:
+        responses = responses.filter(point__organization_id__in=unit_ids)
+    responses = answered_between(responses, quarter.first_day, quarter.last_day)
+    rows = list(responses.select_related("point").only(*ROW_FIELDS, "campaign"))
+    campaigns = list(Campaign.objects.filter(pk__in={r.campaign_id for r in rows}).order_by("starts_on", "pk"))
+    reference = campaigns[-1] if campaigns else campaign
+    return QuarterResults(quarter, reference, campaigns, _results(rows, reference))
 
 
 @dataclass

@@ -22,6 +22,8 @@ ERR_DATES = "Ngày kết thúc phải sau ngày bắt đầu."
 ERR_NO_POINTS = "Hãy chọn ít nhất một điểm phục vụ."
 ERR_NO_CAMPAIGN = "Chưa có đợt khảo sát nào của cơ quan trong năm {year} có đủ phiếu."
 ERR_ASSESSMENT_STATE = "Chỉ lấy điểm điều tra khi bản đánh giá chưa chốt kết quả."
+ERR_PAPER_FUTURE = "Ngày trên phiếu không thể sau ngày nhập ({today:%d/%m/%Y})."
+ERR_PAPER_EARLY = "Ngày trên phiếu trước ngày bắt đầu đợt khảo sát ({start:%d/%m/%Y})."
 
 NATIONAL_TEMPLATE = "Mẫu phiếu SIPAS (theo cấu trúc quốc gia)"
 PERCEPTIONS = [
@@ -103,13 +105,24 @@ def campaign_create(
 
 
 def response_submit(*, point: ServicePoint, data: dict, today: date, paper: bool = False, by=None) -> Response:
-    """Save one answer. Campaign dates hold for citizens (paper forms may be typed in afterwards);
+    """Save one answer. Campaign dates hold for citizens (paper forms may be typed in afterwards,
+    with the date written on them in `data["answered_on"]`, the typing date `today` if none);
     a dossier code answers once — the database's unique constraint decides, so two phones at
     the same second cannot both get through."""
     campaign = point.campaign
     if not paper and not campaign.starts_on <= today <= campaign.ends_on:
         raise ApplicationError(ERR_CLOSED.format(start=campaign.starts_on, end=campaign.ends_on))
-    response = Response(campaign=campaign, point=point, paper=paper, entered_by=by, **data)
+    data = dict(data)
+    answered_on = data.pop("answered_on", None)
+    if paper:  # the date written on the form decides its month and quarter; the typing date by default
+        answered_on = answered_on or today
+        if answered_on > today:
+            raise ApplicationError(ERR_PAPER_FUTURE.format(today=today), field="answered_on")
+        if answered_on < campaign.starts_on:
+            raise ApplicationError(ERR_PAPER_EARLY.format(start=campaign.starts_on), field="answered_on")
+    else:
+        answered_on = None
+    response = Response(campaign=campaign, point=point, paper=paper, answered_on=answered_on, entered_by=by, **data)
     try:
         with transaction.atomic():
             response.save()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/gop-y/", views.campaign_comments, name="campaign_comments"),
     path("<int:pk>/xuat.xlsx", views.campaign_export, name="campaign_export"),
     path("<int:pk>/bao-cao.pdf", views.campaign_report, name="campaign_report"),
+    path("<int:pk>/bao-cao-quy.pdf", views.quarter_report, name="quarter_report"),
     path("phieu/<int:pk>/loai/", views.response_exclude, name="response_exclude"),
     path("diem/<int:pk>/phieu-giay/", views.paper_entry, name="paper_entry"),
     path("diem/<int:pk>/qr.svg", views.point_qr, name="point_qr"),

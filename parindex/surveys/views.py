@@ -14,10 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from parindex.assessments.access import assessment_for
+from parindex.core.client_ip import client_ip
 from parindex.core.downloads import attachment
 from parindex.core.errors import ApplicationError
 from parindex.core.permissions import perm_required
@@ -29,7 +31,7 @@ from parindex.organizations.selectors import organization_names
 from parindex.surveys import posters, services
 from parindex.surveys.forms import AnswerForm, CampaignForm, TemplateForm
 from parindex.surveys.models import Campaign, Channel, Response, ServicePoint, SurveyTemplate
-from parindex.surveys.selectors import campaign_results, campaign_trend
+from parindex.surveys.selectors import QUARTER_NUMERALS, Quarter, campaign_results, campaign_trend, quarter_results
 
 DEVICE_COOKIE = "pi_dev"
 MSG_RATE_LIMITED = "Đã có nhiều phiếu gửi từ thiết bị hoặc mạng này. Xin ông/bà thử lại sau ít phút."
@@ -39,8 +41,10 @@ MSG_RATE_LIMITED = "Đã có nhiều phiếu gửi từ thiết bị hoặc mạ
 
 
 def _over_limit(request) -> bool:
-    """Counts answers per network address and per device cookie in the cache (no accounts)."""
-    address = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()[:16]
+    """Counts answers per network address and per device cookie in the cache (no accounts). The
+    address is the client's as the login lockout sees it, so behind a reverse proxy
+    (PROXY_COUNT) the limit is per citizen's network, not one shared by all."""
+    address = hashlib.sha256((client_ip(request)).encode()).hexdigest()[:16]
     device = request.COOKIES.get(DEVICE_COOKIE, "none")
     limits = [
         (f"sv:ip:{address}", settings.SURVEY_LIMIT_PER_IP),
@@ -65,17 +69,17 @@ def public_form(request, token: str):
     if request.method == "POST" and is_open:
         if form.is_bot:
             return redirect("ks:thanks", token=token)  # say nothing useful to a bot
-        if _over_limit(request):
+        if not form.is_valid():  # a mistake to correct is not an answer: it spends no quota
+            status = 400
+        elif _over_limit(request):
             error, status = MSG_RATE_LIMITED, 429
-        elif form.is_valid():
+        else:
             try:
                 services.response_submit(point=point, data=form.response_data(), today=today)
             except ApplicationError as problem:
                 error, status = problem.message, 409
             else:
                 return redirect("ks:thanks", token=token)
-        else:
-            status = 400
     # The citizen reads the department's name of the campaign's year, not its internal code.
     organization_name = organization_names(year=campaign.starts_on.year, org_ids={campaign.organization_id}).get(
         campaign.organization_id, ""
@@ -225,6 +229,8 @@ def campaign_detail(request, pk: int):
             "trend_values": [float(v) if v is not None else None for _, v in trend],
             "element_rows": [(ELEMENTS[k], results.elements[k]) for k in ELEMENTS]
             + [("Đánh giá chung", results.elements["overall"])],
+            "report_quarter": Quarter.of(min(timezone.localdate(), campaign.ends_on)),
+            "quarter_choices": list(enumerate(QUARTER_NUMERALS, start=1)),
         },
     )
 
@@ -275,17 +281,19 @@ def paper_entry(request, pk: int):
     _, point_ids, _ = _campaign_for(request, point.campaign_id)
     if point_ids is not None and point.pk not in point_ids:
         raise Http404
-    form = AnswerForm(request.POST or None, template=point.campaign.template)
+    # A pile of forms usually carries one date: the next form starts with the last one's.
+    initial = {"answered_on": request.GET["ngay"]} if request.GET.get("ngay") else {}
+    form = AnswerForm(request.POST or None, template=point.campaign.template, paper=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.response_submit(
+            saved = services.response_submit(
                 point=point, data=form.response_data(), today=timezone.localdate(), paper=True, by=request.user
             )
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, "Đã nhập phiếu giấy. Nhập phiếu tiếp theo.")
-            return redirect("surveys:paper_entry", pk=pk)
+            messages.success(request, f"Đã nhập phiếu giấy ngày {saved.answered_on:%d/%m/%Y}. Nhập phiếu tiếp theo.")
+            return redirect(f"{reverse('surveys:paper_entry', args=[pk])}?ngay={saved.answered_on:%d/%m/%Y}")
     return render(request, "surveys/paper_entry.html", {"point": point, "form": form})
 
 
@@ -365,6 +373,37 @@ def campaign_report(request, pk: int):
         list(campaign.points.filter(pk__in=point_ids).values_list("name", flat=True)) if point_ids is not None else None
     )
     return attachment(posters.report_pdf(campaign, results, names), f"bao-cao-khao-sat-{campaign.pk}.pdf")
+
+
+def _quarter_asked(request, campaign: Campaign) -> Quarter:
+    """The quarter in ?quy=1–4&nam=yyyy; by default the one holding the campaign's last day so far."""
+    default = Quarter.of(min(timezone.localdate(), campaign.ends_on))
+    number, year = request.GET.get("quy", ""), request.GET.get("nam", "")
+    if number in {"1", "2", "3", "4"} and year.isdigit() and 2000 <= int(year) <= 2100:
+        return Quarter(int(year), int(number))
+    return default
+
+
+@perm_required(Perm.SURVEY_VIEW)
+def quarter_report(request, pk: int):
+    """The quarterly satisfaction report TC 8.1 (seed 000) asks units to send: answers dated in the
+    chosen quarter, from every campaign of the department, for the service points the user sees."""
+    campaign, point_ids, _ = _campaign_for(request, pk)
+    unit_ids = None
+    if point_ids is not None:  # a unit's staff: their units that serve at some point of the department
+        served = ServicePoint.objects.filter(campaign__organization_id=campaign.organization_id)
+        unit_ids = set(access_for(request).member_unit_ids(Perm.SURVEY_VIEW)) & set(
+            served.values_list("organization_id", flat=True)
+        )
+    quarter = _quarter_asked(request, campaign)
+    report = quarter_results(campaign=campaign, quarter=quarter, unit_ids=unit_ids)
+    year = quarter.year
+    names = organization_names(year=year, org_ids={campaign.organization_id, *(unit_ids or set())})
+    units = sorted(names[u] for u in unit_ids or set() if u in names) or None
+    pdf = posters.quarter_report_pdf(
+        report, organization=names.get(campaign.organization_id, campaign.organization.code), units=units
+    )
+    return attachment(pdf, f"bao-cao-khao-sat-quy-{quarter.number}-{year}.pdf")
 
 
 @require_POST

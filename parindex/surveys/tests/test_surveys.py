@@ -101,6 +101,26 @@ def test_a_device_is_rate_limited(client, campaign):
     assert campaign.responses.count() == 2
 
 
+@override_settings(SURVEY_LIMIT_PER_IP=2, SURVEY_LIMIT_PER_DEVICE=100, PROXY_COUNT=1)
+def test_a_network_is_rate_limited_per_client_behind_the_proxy_and_mistakes_spend_no_quota(campaign):
+    from django.test import Client
+
+    point = campaign.points.first()
+
+    def citizen(address):
+        # nginx on 127.0.0.1 appends the address it received from; anything left of it is the client's own claim
+        client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"10.9.9.9, {address}")
+        client.get(point.get_public_url())
+        return client
+
+    first = citizen("203.0.113.7")
+    assert post(first, point, {}).status_code == 400  # nothing chosen: a mistake, not an answer
+    assert [post(first, point, form_data()).status_code for _ in range(3)] == [302, 302, 429]
+    assert post(citizen("203.0.113.7"), point, form_data()).status_code == 429  # another phone, same network
+    assert post(citizen("198.51.100.20"), point, form_data()).status_code == 302  # another citizen, same proxy
+    assert campaign.responses.count() == 3
+
+
 def test_a_closed_campaign_takes_no_answers_but_staff_can_type_paper_forms(client, login_as, campaign):
     Campaign.objects.filter(pk=campaign.pk).update(ends_on=TODAY - timedelta(days=1))
     point = campaign.points.first()
