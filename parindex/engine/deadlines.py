@@ -151,15 +151,11 @@ def _expand(rule: Mapping[str, Any], year: int, cal: WorkingCalendar) -> list[Oc
     if kind == "cascade":
         shifted = []
         for occurrence in _expand(rule["rule"], year, cal):
-            if occurrence.due is None:
+            # Events get their date later (shifted then, see shift_before); review points are no deadlines.
+            if occurrence.due is None or occurrence.review:
                 shifted.append(occurrence)
                 continue
-            days = int(rule.get("days_before", 0))
-            due = (
-                cal.subtract_working_days(occurrence.due, days)
-                if rule.get("working")
-                else occurrence.due - timedelta(days=days)
-            )
+            due = shift_before(occurrence.due, rule, cal)
             shifted.append(Occurrence(occurrence.key, f"{occurrence.label} (nội bộ)", due, occurrence.starts))
         return shifted
     if kind == "all":
@@ -222,6 +218,43 @@ def _safe_date(year: int, month: int, day: int | None) -> date:
 def due_after_event(rule: Mapping[str, Any], event: date, cal: WorkingCalendar = DEFAULT_CALENDAR) -> date:
     days = int(rule["days"])
     return cal.add_working_days(event, days) if rule.get("working") else event + timedelta(days=days)
+
+
+def shift_before(due: date, cascade: Mapping[str, Any], cal: WorkingCalendar = DEFAULT_CALENDAR) -> date:
+    """The internal deadline a cascade rule sets ahead of the department's `due`."""
+    days = int(cascade.get("days_before", 0))
+    return cal.subtract_working_days(due, days) if cascade.get("working") else due - timedelta(days=days)
+
+
+# --- internal deadlines (cascade) ----------------------------------------------------------
+
+
+def with_internal_deadline(rule: Mapping[str, Any], working_days: int | None) -> dict[str, Any]:
+    """`rule` as the department's deadline, the units' own `working_days` working days ahead of it
+    (none: the rule itself). A rule that already is a cascade is unwrapped first, never nested."""
+    inner = dict(rule["rule"]) if rule.get("kind") == "cascade" else dict(rule)
+    if not working_days:
+        return inner
+    return {"kind": "cascade", "rule": inner, "days_before": int(working_days), "working": True}
+
+
+def internal_working_days(rule: Mapping[str, Any] | None) -> int | None:
+    """The N of a cascade counted in working days, as the task form shows it."""
+    if rule and rule.get("kind") == "cascade" and rule.get("working"):
+        return int(rule.get("days_before", 0)) or None
+    return None
+
+
+def has_deadline(rule: Mapping[str, Any]) -> bool:
+    """False for open-ended rules (review points only), which no internal deadline can precede."""
+    kind = rule.get("kind")
+    if kind == "open":
+        return False
+    if kind == "all":
+        return any(has_deadline(part) for part in rule["rules"])
+    if kind == "cascade":
+        return has_deadline(rule["rule"])
+    return True
 
 
 # --- status ------------------------------------------------------------------------------
@@ -288,7 +321,7 @@ def describe(rule: Mapping[str, Any]) -> str:
         return f"{rule.get('label') or 'Thường xuyên'} (rà soát hằng tháng)"
     if kind == "cascade":
         unit = "ngày làm việc" if rule.get("working") else "ngày"
-        return f"{rule['days_before']} {unit} trước: {describe(rule['rule'])}"
+        return f"{describe(rule['rule'])} (hạn của Sở) — hạn nội bộ của đơn vị: trước {rule['days_before']} {unit}"
     if kind == "all":
         return "; ".join(describe(part) for part in rule["rules"])
     return str(kind)

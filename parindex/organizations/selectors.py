@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
+from parindex.criteria.models import CriterionAssignment
 from parindex.organizations.models import Membership, Organization, OrganizationChange, OrganizationVersion
 from parindex.organizations.tree import OrgTree, TreeNode
+from parindex.plans.models import Occurrence, TaskUnit
 
 
 def versions_valid_in(*, year: int) -> QuerySet[OrganizationVersion]:
@@ -47,3 +51,49 @@ def organization_members(*, organization: Organization) -> QuerySet[Membership]:
 
 def organization_names(*, year: int, org_ids: set[int]) -> dict[int, str]:
     return dict(versions_valid_in(year=year).filter(organization_id__in=org_ids).values_list("organization_id", "name"))
+
+
+@dataclass(frozen=True)
+class MergeFootprint:
+    """What a merge hands over to the absorbing unit: shown before it happens and reported after."""
+
+    sub_units: int = 0
+    memberships: int = 0
+    task_units: int = 0
+    criterion_assignments: int = 0
+
+
+def merge_memberships(*, source: Organization, target: Organization) -> QuerySet[Membership]:
+    """Memberships of `source` to repeat at `target`: people already holding a role at `target`
+    get nothing more, so a merge never leaves one person with two roles in the same unit."""
+    already = Membership.objects.filter(organization=target).values("user_id")
+    return Membership.objects.filter(organization=source).exclude(user_id__in=already).select_related("user")
+
+
+def merge_task_units(*, source: Organization, year: int) -> QuerySet[TaskUnit]:
+    """The unit's assignments to tasks of plans from `year` on that are still open: some occurrence
+    not done yet, or no occurrence at all. Finished tasks stay with the unit that did them."""
+    occurrences = Occurrence.objects.filter(task__plan__year__gte=year, task__units__organization=source)
+    return (
+        TaskUnit.objects.filter(organization=source, task__plan__year__gte=year)
+        .filter(
+            Q(task_id__in=occurrences.filter(done_on__isnull=True).values("task_id"))
+            | ~Q(task_id__in=occurrences.values("task_id"))
+        )
+        .select_related("task__plan")
+    )
+
+
+def merge_criterion_assignments(*, source: Organization, year: int) -> QuerySet[CriterionAssignment]:
+    """The unit's assignments in criteria sets of `year` and later."""
+    return CriterionAssignment.objects.filter(organization=source, criterion__criteria_set__year__gte=year)
+
+
+def merge_footprint(*, source: Organization, target: Organization, year: int) -> MergeFootprint:
+    tree = organization_tree(year=year)
+    return MergeFootprint(
+        sub_units=len(tree.children(source.pk)) if source.pk in tree else 0,
+        memberships=merge_memberships(source=source, target=target).count(),
+        task_units=merge_task_units(source=source, year=year).count(),
+        criterion_assignments=merge_criterion_assignments(source=source, year=year).count(),
+    )

@@ -16,7 +16,13 @@ from parindex.organizations.forms import (
 )
 from parindex.organizations.models import Organization
 from parindex.organizations.permissions import Perm
-from parindex.organizations.selectors import organization_history, organization_members
+from parindex.organizations.selectors import (
+    MergeFootprint,
+    merge_footprint,
+    organization_history,
+    organization_members,
+    organization_version_in,
+)
 
 
 def _get_org_for(request, pk: int, perm: Perm) -> Organization:
@@ -139,6 +145,8 @@ def rename(request, pk: int):
 
 @perm_required(Perm.ORG_MANAGE)
 def merge(request, pk: int):
+    """Two steps: the first POST checks the merge and shows what will move; only a second POST
+    confirming that same target and year merges. Changing either shows a fresh preview."""
     organization = _get_org_for(request, pk, Perm.ORG_MANAGE)
     access = access_for(request)
     node = access.tree.nodes[pk]
@@ -148,25 +156,60 @@ def merge(request, pk: int):
         manageable=access.org_ids_with(Perm.ORG_MANAGE) - access.tree.subtree_ids(pk),
         initial={"year": request.working_year},
     )
+    preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         target = get_object_or_404(Organization, pk=data["target"])
-        done = call_service(
-            form,
-            lambda: (
-                services.organization_merge(
+        key = f"{target.pk}-{data['year']}"
+        if request.POST.get("confirm") == key:
+            moved = call_service(
+                form,
+                lambda: services.organization_merge(
                     source=organization, target=target, year=data["year"], by=request.user, note=data["note"]
+                ),
+            )
+            if moved:
+                messages.success(
+                    request, _merge_message(node.name, _name_in(target, data["year"]), data["year"], moved)
                 )
-                or True
-            ),
-        )
-        if done:
-            messages.success(request, f"Đã sáp nhập “{node.name}” từ năm {data['year']}.")
-            return redirect("organizations:detail", pk=target.pk)
+                return redirect("organizations:detail", pk=target.pk)
+        elif call_service(
+            form, lambda: services.organization_merge_check(source=organization, target=target, year=data["year"])
+        ):
+            preview = {
+                "key": key,
+                "year": data["year"],
+                "target_name": _name_in(target, data["year"]),
+                "footprint": merge_footprint(source=organization, target=target, year=data["year"]),
+            }
     return render(
         request,
-        "organizations/form.html",
-        {"form": form, "title": f"Sáp nhập: {node.name}", "organization": organization},
+        "organizations/merge.html",
+        {
+            "form": form,
+            "title": f"Sáp nhập: {node.name}",
+            "organization": organization,
+            "organization_name": node.name,
+            "preview": preview,
+        },
+    )
+
+
+def _name_in(organization: Organization, year: int) -> str:
+    version = organization_version_in(organization=organization, year=year)
+    return version.name if version else organization.code
+
+
+def _merge_message(source_name: str, target_name: str, year: int, moved: MergeFootprint) -> str:
+    parts = [
+        f"{moved.sub_units} đơn vị trực thuộc",
+        f"{moved.memberships} phân quyền người dùng",
+        f"{moved.task_units} nhiệm vụ kế hoạch chưa hoàn thành",
+        f"{moved.criterion_assignments} phân công tiêu chí",
+    ]
+    return (
+        f"Đã sáp nhập “{source_name}” vào “{target_name}” từ năm {year}. "
+        f"Đã chuyển sang “{target_name}”: {', '.join(parts)}. Các năm trước giữ nguyên."
     )
 
 

@@ -6,6 +6,7 @@ from parindex.core.forms import BootstrapFormMixin
 from parindex.core.uploads import content_matches, extension
 from parindex.core.working_year import available_years
 from parindex.plans.models import DayOffKind, PlanKind
+from parindex.plans.services import ERR_INTERNAL_DAYS, INTERNAL_DAYS_MAX, INTERNAL_DAYS_MIN
 
 DATE_INPUT = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
 MAX_APPENDIX_BYTES = 10 * 1024 * 1024
@@ -103,6 +104,21 @@ class TaskForm(BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=(
             "Ví dụ: Trước ngày 15/12/2024 · Quý III/2024 · Ngày 25 hằng tháng · 05 ngày làm việc kể từ … · Thường xuyên"
+        ),
+    )
+    internal_days = forms.IntegerField(
+        label="Hạn nội bộ của đơn vị: trước hạn của Sở … ngày làm việc",
+        required=False,
+        min_value=INTERNAL_DAYS_MIN,
+        max_value=INTERNAL_DAYS_MAX,
+        error_messages={
+            "invalid": ERR_INTERNAL_DAYS,
+            "min_value": ERR_INTERNAL_DAYS,
+            "max_value": ERR_INTERNAL_DAYS,
+        },
+        help_text=(
+            "Để trống nếu đơn vị làm theo đúng hạn của Sở. Ví dụ 5: hạn của Sở 15/12 thì đơn vị phải xong trước "
+            "5 ngày làm việc (không tính thứ Bảy, Chủ nhật, ngày lễ, ngày nghỉ bù)."
         ),
     )
     lead = forms.TypedMultipleChoiceField(label="Đơn vị chủ trì", coerce=int, widget=forms.CheckboxSelectMultiple)

@@ -15,7 +15,14 @@ from django.utils import timezone
 from parindex.core.errors import ApplicationError
 from parindex.core.uploads import content_matches
 from parindex.criteria.models import unit_roles
-from parindex.engine.deadlines import WorkingCalendar, due_after_event, expand
+from parindex.engine.deadlines import (
+    WorkingCalendar,
+    due_after_event,
+    expand,
+    has_deadline,
+    shift_before,
+    with_internal_deadline,
+)
 from parindex.plans.appendix import TaskDraft
 from parindex.plans.models import (
     CalendarDay,
@@ -132,6 +139,9 @@ def plan_import(*, fields: PlanFields, drafts: list[TaskDraft], unit_choices: di
 
 
 ERR_TIMING = "Không hiểu thời gian “{text}”: {detail}"
+INTERNAL_DAYS_MIN, INTERNAL_DAYS_MAX = 1, 30
+ERR_INTERNAL_DAYS = f"Hạn nội bộ phải trước hạn của Sở từ {INTERNAL_DAYS_MIN} đến {INTERNAL_DAYS_MAX} ngày làm việc."
+ERR_INTERNAL_NO_DEADLINE = "“{text}” không có hạn cụ thể nên không đặt được hạn nội bộ; hãy để trống ô này."
 ERR_UNKNOWN_CRITERIA = "Bộ tiêu chí năm {year} không có mã: {codes}."
 
 
@@ -139,9 +149,12 @@ ERR_UNKNOWN_CRITERIA = "Bộ tiêu chí năm {year} không có mã: {codes}."
 def task_update(
     *, task: Task, number: str, group: str, content: str, product: str, timing_text: str, lead: list[int],
     coordinating: list[int], responsible: str, criteria_codes: list[str], known_codes: set[str] | None,
+    internal_days: int | None = None,
 ) -> Task:  # fmt: skip
     """Save a task; a changed timing is re-read and occurrences not yet worked on follow it,
-    while occurrences with progress or completion are kept as they are."""
+    while occurrences with progress or completion are kept as they are. With `internal_days`,
+    the timing is the department's deadline and the units' own falls that many working days
+    earlier (a cascade rule)."""
     from parindex.engine.timing_parser import parse_timing
 
     parsed = parse_timing(timing_text, task.plan.year)
@@ -149,13 +162,20 @@ def task_update(
         raise ApplicationError(
             ERR_TIMING.format(text=timing_text, detail=" ".join(parsed.problems)), field="timing_text"
         )
+    rule = parsed.rule
+    if internal_days is not None:
+        if not INTERNAL_DAYS_MIN <= internal_days <= INTERNAL_DAYS_MAX:
+            raise ApplicationError(ERR_INTERNAL_DAYS, field="internal_days")
+        if not has_deadline(rule):
+            raise ApplicationError(ERR_INTERNAL_NO_DEADLINE.format(text=timing_text), field="internal_days")
+        rule = with_internal_deadline(rule, internal_days)
     if known_codes is not None and (unknown := [c for c in criteria_codes if c not in known_codes]):
         raise ApplicationError(
             ERR_UNKNOWN_CRITERIA.format(year=task.plan.year, codes=", ".join(unknown)), field="criteria_codes"
         )
-    rule_changed = parsed.rule != task.deadline_rule
+    rule_changed = rule != task.deadline_rule
     task.number, task.group, task.content, task.product = number, group, content, product
-    task.timing_text, task.deadline_rule, task.responsible = timing_text, parsed.rule, responsible
+    task.timing_text, task.deadline_rule, task.responsible = timing_text, rule, responsible
     task.criteria_codes = criteria_codes
     task.full_clean()
     task.save()
@@ -280,11 +300,18 @@ def occurrence_mark_done(
 
 def occurrence_record_event(*, occurrence: Occurrence, event_date: date) -> None:
     rule = occurrence.task.deadline_rule or {}
+    # An internal deadline (cascade) wraps the department's rule: the event date is found inside
+    # it, then moved ahead by the same number of days as every other deadline of the task.
+    cascade = rule if rule.get("kind") == "cascade" else None
+    rule = cascade["rule"] if cascade else rule
     inner = next((r for r in rule.get("rules", [rule]) if r.get("kind") == "after_event"), None)
     if inner is None:
         raise ApplicationError(ERR_NOT_EVENT)
+    calendar = working_calendar()
     occurrence.event_date = event_date
-    occurrence.due = due_after_event(inner, event_date, working_calendar())
+    occurrence.due = due_after_event(inner, event_date, calendar)
+    if cascade:
+        occurrence.due = shift_before(occurrence.due, cascade, calendar)
     occurrence.version += 1
     occurrence.save(update_fields=["event_date", "due", "version", "updated_at"])
 

@@ -12,7 +12,7 @@ from parindex.core.errors import ApplicationError
 from parindex.core.permissions import any_perm_required, call_service, perm_required
 from parindex.criteria.models import AssignmentRole, Criterion
 from parindex.criteria.units import UnitResolver
-from parindex.engine.deadlines import describe
+from parindex.engine.deadlines import describe, internal_working_days
 from parindex.organizations.access import access_for
 from parindex.organizations.models import OrganizationKind
 from parindex.organizations.permissions import Perm
@@ -275,7 +275,8 @@ def task_edit(request, pk: int):
         plan,
         initial={
             "number": task.number, "group": task.group, "content": task.content, "product": task.product,
-            "timing_text": task.timing_text, "responsible": task.responsible,
+            "timing_text": task.timing_text, "internal_days": internal_working_days(task.deadline_rule),
+            "responsible": task.responsible,
             "criteria_codes": ", ".join(task.criteria_codes),
             "lead": [o for o, r in roles.items() if r == AssignmentRole.LEAD],
             "coordinating": [o for o, r in roles.items() if r == AssignmentRole.COORDINATING],

@@ -5,6 +5,7 @@
     if (!box) return;
     box.querySelector("[data-text]").textContent = text;
     box.classList.remove("d-none");
+    box.classList.add("alert-danger");
   }
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
@@ -18,5 +19,6 @@
   document.addEventListener("htmx:beforeRequest", function () {
     var box = document.getElementById("htmx-error");
     if (box) box.classList.add("d-none");
+    if (box) box.classList.remove("alert-danger");
   });
 })();

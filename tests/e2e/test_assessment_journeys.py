@@ -41,3 +41,21 @@ def test_a_leader_sees_the_index_move_in_what_if(login, page, shot, app):
     page.get_by_role("button", name="Tính lại").click()
     expect(page.get_by_test_id("what-if-index")).not_to_have_text(before)
     shot("assessment-what-if-desktop")
+
+
+def test_a_second_person_saving_the_same_criterion_is_told_and_keeps_what_they_typed(login, page, htmx_ready):
+    login("dn.truongphong")
+    page.get_by_test_id("nav").get_by_role("link", name="Tự đánh giá").click()
+    page.get_by_test_id("rounds").get_by_role("link").first.click()
+    page.get_by_test_id("ranking").get_by_role("link", name="Sở Công Thương tỉnh Đồng Nai", exact=True).click()
+    htmx_ready()
+    page.get_by_test_id("sheet").get_by_role("link", name="Mức độ thực hiện kế hoạch CCHC").click()
+    panel = page.get_by_test_id("answer-panel")
+    panel.get_by_label("Tổng số nhiệm vụ theo kế hoạch CCHC").fill("20")
+    panel.get_by_label("Số nhiệm vụ đã hoàn thành").fill("19")
+    answer = Answer.objects.get(assessment__organization__code="dn-sct", criterion__code="1.1.2")
+    Answer.objects.filter(pk=answer.pk).update(version=answer.version + 1)  # a colleague saved meanwhile
+    panel.get_by_role("button", name="Lưu tự chấm").click()
+    expect(panel.get_by_role("alert")).to_contain_text("Người khác vừa lưu tiêu chí này")
+    expect(panel.get_by_label("Số nhiệm vụ đã hoàn thành")).to_have_value("19")
+    assert Answer.objects.get(pk=answer.pk).self_points == answer.self_points

@@ -4,12 +4,35 @@ import pytest
 from django.core.management import call_command
 
 from parindex.accounts.models import User
+from parindex.assessments.models import Answer, Assessment, AssessmentRound
+from parindex.criteria.models import CriteriaSet, Criterion
 from parindex.organizations.models import Membership, Organization, OrganizationChange, OrganizationVersion
 from parindex.organizations.selectors import organization_tree
+from parindex.plans.models import Occurrence, Plan, Task
+from parindex.surveys.models import Campaign, Response
+
+SEEDED_MODELS = (
+    Organization,
+    OrganizationVersion,
+    OrganizationChange,
+    User,
+    Membership,
+    CriteriaSet,
+    Criterion,
+    Plan,
+    Task,
+    Occurrence,
+    AssessmentRound,
+    Assessment,
+    Answer,
+    Campaign,
+    Response,
+)
 
 
-def counts():
-    return tuple(m.objects.count() for m in (Organization, OrganizationVersion, OrganizationChange, User, Membership))
+def counts() -> dict[str, int]:
+    # Named counts, so a failure says which kind of demo data a second run added.
+    return {model.__name__: model.objects.count() for model in SEEDED_MODELS}
 
 
 @pytest.mark.django_db
@@ -42,6 +65,7 @@ def test_it_loads_the_seed_departments_and_units():
 def test_it_does_not_duplicate_anything_when_run_again():
     call_command("seed_demo", quiet_logins=True, stdout=io.StringIO())
     first = counts()
+    assert all(first.values()), f"the demo should load every kind of data: {first}"
     out = io.StringIO()
     call_command("seed_demo", quiet_logins=True, stdout=out)
     assert counts() == first

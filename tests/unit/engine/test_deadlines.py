@@ -11,7 +11,10 @@ from parindex.engine.deadlines import (
     describe,
     due_after_event,
     expand,
+    has_deadline,
+    internal_working_days,
     occurrence_status,
+    with_internal_deadline,
 )
 from parindex.engine.timing_parser import parse_timing
 
@@ -160,6 +163,23 @@ def test_units_report_five_days_before_the_department_by_cascade():
         date(2024, 9, 5),
         date(2024, 12, 5),
     ]
+
+
+def test_an_internal_deadline_wraps_a_rule_once_and_reads_back():
+    department = {"kind": "monthly", "day": 25}
+    units = with_internal_deadline(department, 5)
+    assert units == {"kind": "cascade", "rule": department, "days_before": 5, "working": True}
+    assert with_internal_deadline(units, 2)["rule"] == department  # never a cascade of a cascade
+    assert with_internal_deadline(units, None) == department
+    assert (internal_working_days(units), internal_working_days(department), internal_working_days(None)) == (
+        5,
+        None,
+        None,
+    )
+    assert not has_deadline({"kind": "open"})
+    assert has_deadline({"kind": "all", "rules": [{"kind": "open"}, department]})
+    # Sat 25/01/2025 less 5 working days, from Fri 24/01 back: Mon 20/01; 25/02 (Tue) skips a weekend: 18/02.
+    assert [o.due for o in expand(units, 2025)[:2]] == [date(2025, 1, 20), date(2025, 2, 18)]
 
 
 def test_monthly_reports_on_the_25th_give_twelve_occurrences():
