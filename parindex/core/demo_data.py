@@ -81,6 +81,9 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     # Đồng Nai: the one seed with a complete 100-point set, so the assessment demo happens there.
     ("dn.vanphong", "Vũ Thị Thu", [("dn-sct", "coordinator"), ("dn-sct-vp", "staff")]),
     ("dn.truongphong", "Ngô Văn Hải", [("dn-sct-vp", "unit_head")]),
+    # A second unit and a plain staff member, so the permission tests can tell units and roles apart.
+    ("dn.chuyenvien", "Đặng Thị Ngọc", [("dn-sct-vp", "staff")]),
+    ("dn.thanhtra", "Lý Văn Phúc", [("dn-sct-tt", "unit_head")]),
     ("dn.thamdinh", "Bùi Thị Hạnh", [("dn-snv", "appraiser")]),
 ]
 
