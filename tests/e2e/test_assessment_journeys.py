@@ -5,11 +5,15 @@ from playwright.sync_api import expect
 from parindex.assessments.models import Answer
 
 
-def test_a_unit_head_scores_a_criterion_with_live_points(login, page, shot, htmx_ready):
-    login("dn.truongphong")
+def open_demo_assessment(page) -> None:
     page.get_by_test_id("nav").get_by_role("link", name="Tự đánh giá").click()
     page.get_by_test_id("rounds").get_by_role("link").first.click()
     page.get_by_test_id("ranking").get_by_role("link", name="Sở Công Thương tỉnh Đồng Nai", exact=True).click()
+
+
+def test_a_unit_head_scores_a_criterion_with_live_points(login, page, shot, htmx_ready):
+    login("dn.truongphong")
+    open_demo_assessment(page)
     htmx_ready()
     page.get_by_test_id("sheet").get_by_role("link", name="Mức độ thực hiện kế hoạch CCHC").click()
     panel = page.get_by_test_id("answer-panel")
@@ -32,9 +36,7 @@ def test_a_unit_head_scores_a_criterion_with_live_points(login, page, shot, htmx
 
 def test_a_leader_sees_the_index_move_in_what_if(login, page, shot, app):
     login("dn.vanphong")
-    page.get_by_test_id("nav").get_by_role("link", name="Tự đánh giá").click()
-    page.get_by_test_id("rounds").get_by_role("link").first.click()
-    page.get_by_test_id("ranking").get_by_role("link", name="Sở Công Thương tỉnh Đồng Nai", exact=True).click()
+    open_demo_assessment(page)
     page.get_by_role("link", name="Giả định").click()
     before = page.get_by_test_id("what-if-index").inner_text()
     page.get_by_label("Điểm giả định 8").fill("7")
@@ -45,9 +47,7 @@ def test_a_leader_sees_the_index_move_in_what_if(login, page, shot, app):
 
 def test_a_second_person_saving_the_same_criterion_is_told_and_keeps_what_they_typed(login, page, htmx_ready):
     login("dn.truongphong")
-    page.get_by_test_id("nav").get_by_role("link", name="Tự đánh giá").click()
-    page.get_by_test_id("rounds").get_by_role("link").first.click()
-    page.get_by_test_id("ranking").get_by_role("link", name="Sở Công Thương tỉnh Đồng Nai", exact=True).click()
+    open_demo_assessment(page)
     htmx_ready()
     page.get_by_test_id("sheet").get_by_role("link", name="Mức độ thực hiện kế hoạch CCHC").click()
     panel = page.get_by_test_id("answer-panel")
