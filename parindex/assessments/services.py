@@ -373,6 +373,16 @@ def reply_save(*, answer: Answer, reply: str, expected_version: int, by, today: 
 
 
 @transaction.atomic
+def evidence_criteria(assessment: Assessment, rights) -> list[Criterion]:
+    """The criteria a user may link evidence to: all for the office, else those of their units
+    (evidence counts towards a criterion's "needs evidence or a justification" check)."""
+    leaves = leaf_criteria(assessment.round.criteria_set)
+    if rights.input_all:
+        return leaves
+    roles = effective_assignments(assessment.round.criteria_set)
+    return [c for c in leaves if set(roles.get(c.pk, {})) & rights.input_units]
+
+
 def evidence_closed_reason(assessment: Assessment, today: date) -> str | None:
     """Why no evidence may be added now, or None: evidence goes in while the units score, and
     again while they answer the appraisers' requests, each until its own deadline."""

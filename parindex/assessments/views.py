@@ -408,7 +408,7 @@ def evidence_list(request, pk: int):
     closed_reason = services.evidence_closed_reason(assessment, _today())
     may_add = closed_reason is None and bool(rights.input_units or rights.compile)
     form = EvidenceForm(request.POST or None, request.FILES or None,
-                        criteria=services.leaf_criteria(assessment.round.criteria_set))  # fmt: skip
+                        criteria=services.evidence_criteria(assessment, rights))  # fmt: skip
     if request.method == "POST":
         if not (rights.input_units or rights.compile):
             raise PermissionDenied

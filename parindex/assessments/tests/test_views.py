@@ -143,6 +143,20 @@ def test_evidence_needs_a_file_and_an_open_deadline(login_as, assessment):
     assert not Evidence.objects.filter(number="30/BC-SCT").exists()
 
 
+def test_a_unit_links_evidence_only_to_its_own_criteria(login_as, assessment):
+    client = login_as("dn.thanhtra")  # Thanh tra has no role on 9.1; it leads 3.1.2
+    form = client.get(reverse("assessments:evidence_list", args=[assessment.pk])).context["form"]
+    codes = {label.split(" ")[0] for _, label in form.fields["criteria"].choices}
+    assert "3.1.2" in codes
+    assert "9.1" not in codes
+    other = ans(assessment, "9.1").criterion
+    page = evidence_post(client, assessment, criteria=[other.pk], files=SimpleUploadedFile("bc.pdf", PDF))
+    assert page.status_code == 200
+    assert not Evidence.objects.filter(number="30/BC-SCT").exists()
+    office = login_as("dn.vanphong").get(reverse("assessments:evidence_list", args=[assessment.pk])).context["form"]
+    assert len(office.fields["criteria"].choices) == 67  # the office links to any criterion
+
+
 def test_what_if_moves_the_index_without_saving(login_as, assessment):
     a = ans(assessment, "1.1.2")
     client = login_as("dn.vanphong")
