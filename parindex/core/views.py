@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -11,8 +12,8 @@ from parindex.core.permissions import perm_required
 from parindex.core.selectors import audit_entries, audit_rows
 from parindex.core.working_year import SESSION_KEY, parse_year
 from parindex.organizations.access import access_for
-from parindex.organizations.permissions import Perm
-from parindex.organizations.selectors import organization_names
+from parindex.organizations.permissions import Perm, Role
+from parindex.plans.selectors import plans_progress, plans_visible
 from parindex.surveys.selectors import dashboard_satisfaction
 
 
@@ -24,17 +25,37 @@ def healthz(request):
 @login_required
 def dashboard(request):
     access = access_for(request)
-    memberships = request.user.memberships.order_by("organization__code")
-    names = organization_names(year=request.working_year, org_ids={m.organization_id for m in memberships})
+    nodes = access.tree.nodes  # the working year's names, already loaded for the permissions
     return render(
         request,
         "core/dashboard.html",
         {
-            "my_roles": [(names.get(m.organization_id), m.get_role_display()) for m in memberships],
+            "my_roles": sorted(
+                (
+                    (nodes[org_id].name if org_id in nodes else None, Role(role).label)
+                    for org_id, role in access.memberships
+                ),
+                key=lambda pair: pair[0] or "",
+            ),
             "visible_count": len(access.visible_org_ids),
             "satisfaction": dashboard_satisfaction(access=access),
+            "plans": _plans_at_a_glance(request, access),
         },
     )
+
+
+DASHBOARD_PLANS = 6
+
+
+def _plans_at_a_glance(request, access) -> list:
+    """The working year's plans with how far along they are, most overdue first (a director's
+    first question); nothing for someone who may not see plans."""
+    if not access.has(Perm.PLAN_VIEW):
+        return []
+    plans = list(plans_visible(org_ids=access.org_ids_with(Perm.PLAN_VIEW), year=request.working_year))
+    progress = plans_progress(plan_ids=[plan.pk for plan in plans], today=timezone.localdate())
+    rows = sorted(((plan, progress[plan.pk]) for plan in plans), key=lambda row: (-row[1].overdue, row[0].title))
+    return rows[:DASHBOARD_PLANS]
 
 
 @require_POST

@@ -73,6 +73,32 @@ def plans_visible(*, org_ids: frozenset[int], year: int) -> QuerySet[Plan]:
     )
 
 
+@dataclass(frozen=True)
+class PlanProgress:
+    done: int
+    due: int
+    overdue: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(self.done * 100 / self.due) if self.due else None
+
+
+def plans_progress(*, plan_ids: list[int], today: date) -> dict[int, PlanProgress]:
+    """Done / due and overdue per plan, in one query for any number of plans (plan list, dashboard)."""
+    statuses: dict[int, list[str]] = defaultdict(list)
+    rows = Occurrence.objects.filter(task__plan_id__in=plan_ids, review=False).values_list(
+        "task__plan_id", "due", "done_on"
+    )
+    for plan_id, due, done_on in rows:
+        statuses[plan_id].append(occurrence_status(due, done_on, today))
+    progress = {}
+    for plan_id in plan_ids:
+        done, due = completion_ratio(statuses[plan_id])
+        progress[plan_id] = PlanProgress(done, due, statuses[plan_id].count("overdue"))
+    return progress
+
+
 def _occurrences() -> QuerySet[Occurrence]:
     return Occurrence.objects.select_related("task", "task__plan").prefetch_related(
         Prefetch("task__units", queryset=TaskUnit.objects.select_related("organization"))

@@ -57,8 +57,10 @@ def _fields(data: dict) -> PlanFields:
 @perm_required(Perm.PLAN_VIEW)
 def plan_list(request):
     access = access_for(request)
-    plans = selectors.plans_visible(org_ids=access.org_ids_with(Perm.PLAN_VIEW), year=request.working_year)
-    return render(request, "plans/plan_list.html", {"plans": plans, "can_manage": access.has(Perm.PLAN_MANAGE)})
+    plans = list(selectors.plans_visible(org_ids=access.org_ids_with(Perm.PLAN_VIEW), year=request.working_year))
+    progress = selectors.plans_progress(plan_ids=[p.pk for p in plans], today=_today())
+    rows = [(plan, progress[plan.pk]) for plan in plans]
+    return render(request, "plans/plan_list.html", {"rows": rows, "can_manage": access.has(Perm.PLAN_MANAGE)})
 
 
 @perm_required(Perm.PLAN_MANAGE)

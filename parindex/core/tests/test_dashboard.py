@@ -1,0 +1,29 @@
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from parindex.plans.models import Plan
+from parindex.plans.selectors import plan_overview
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def test_the_leader_sees_each_plan_of_the_year_with_what_is_done_and_what_is_late(login_as):
+    page = login_as("lanhdao").get(reverse("dashboard")).content.decode()
+    card = page[page.index('data-testid="dashboard-plans"') :]
+    plan = Plan.objects.filter(organization__code="bp-stnmt", year=timezone.localdate().year).first()
+    overview = plan_overview(plan=plan, today=timezone.localdate())
+    done, due = overview.ratio
+    start = card.index(plan.get_absolute_url())
+    entry = card[start : card.index("</a>", start)]
+    assert re.search(rf">{done}/{due}</span> đã xong", entry)
+    assert overview.totals["overdue"] > 0  # the demo plan has late work to show
+    assert f"{overview.totals['overdue']} quá hạn" in entry
+
+
+def test_someone_who_may_not_see_plans_gets_no_plan_card(login_as):
+    page = login_as("dn.thamdinh").get(reverse("dashboard")).content.decode()
+    assert 'data-testid="dashboard-plans"' not in page
+    assert "Thẩm định (Sở Nội vụ)" in page  # the role list still comes from the memberships
