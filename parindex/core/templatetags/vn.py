@@ -26,3 +26,16 @@ def lookup(mapping: object, key: object) -> object:
     if isinstance(mapping, dict):
         return mapping.get(key, "")
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def org_name(context, organization) -> str:
+    """An organization's name in the working year, from the tree the request already loaded for
+    its permissions (no query); its code when it does not exist that year."""
+    from parindex.organizations.access import access_for
+
+    request = context.get("request")
+    if request is None or not getattr(request, "user", None) or not request.user.is_authenticated:
+        return organization.code
+    node = access_for(request).tree.nodes.get(organization.pk)
+    return node.name if node else organization.code

@@ -27,3 +27,9 @@ def test_someone_who_may_not_see_plans_gets_no_plan_card(login_as):
     page = login_as("dn.thamdinh").get(reverse("dashboard")).content.decode()
     assert 'data-testid="dashboard-plans"' not in page
     assert "Thẩm định (Sở Nội vụ)" in page  # the role list still comes from the memberships
+
+
+def test_lists_name_the_department_not_its_code(login_as):
+    page = login_as("vanphong").get(reverse("plans:plan_list")).content.decode()
+    assert "Sở Nông nghiệp và Môi trường tỉnh Bình Phước" in page  # the 2025 name, in the working year
+    assert "· bp-stnmt<" not in page
