@@ -29,6 +29,8 @@ from parindex.core.errors import ApplicationError
 from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignment, Scoring
 from parindex.engine.numbers import fmt, to_decimal
 from parindex.engine.rules import compile_rule
+from parindex.organizations.models import Membership
+from parindex.organizations.permissions import ROLE_PERMISSIONS, Perm
 from parindex.organizations.selectors import organization_names, organization_tree
 from parindex.plans.models import Occurrence, PlanKind
 from parindex.plans.services import upload_validate
@@ -88,17 +90,24 @@ def round_open(
     return assessment_round
 
 
-def known_inputs(*, assessment: Assessment, criterion: Criterion, today: date) -> tuple[dict, str] | None:
+def _plan_occurrences(assessment: Assessment) -> list[Occurrence]:
+    return list(
+        Occurrence.objects.filter(
+            task__plan__organization=assessment.organization, task__plan__year=assessment.round.year, review=False
+        ).select_related("task__plan")
+    )
+
+
+def known_inputs(
+    *, assessment: Assessment, criterion: Criterion, today: date, occurrences: list[Occurrence] | None = None
+) -> tuple[dict, str] | None:
     """Inputs the system already knows, with their source: completion of the organization's plan
     tasks linked to this criterion, or, for "thực hiện kế hoạch CCHC", of its annual CCHC plan."""
     rule = criterion.rule or {}
     if rule.get("kind") not in RATIO_KINDS and (rule.get("rule") or {}).get("kind") not in RATIO_KINDS:
         return None
-    occurrences = list(
-        Occurrence.objects.filter(
-            task__plan__organization=assessment.organization, task__plan__year=assessment.round.year, review=False
-        ).select_related("task__plan")
-    )
+    if occurrences is None:
+        occurrences = _plan_occurrences(assessment)
     linked = [o for o in occurrences if criterion.code in (o.task.criteria_codes or [])]
     if linked:
         plans = ", ".join(sorted({o.task.plan.title for o in linked}))
@@ -126,18 +135,23 @@ def answers_prefill(*, assessment: Assessment, today: date) -> int:
     if assessment.state != State.DRAFT:
         raise ApplicationError(ERR_NOT_DRAFT.format(state=assessment.get_state_display()))
     submitted = set(assessment.unit_submissions.values_list("unit_id", flat=True))
+    roles = effective_assignments(assessment.round.criteria_set) if submitted else {}
+    occurrences = _plan_occurrences(assessment)
     filled = 0
-    for answer in assessment.answers.select_related("criterion__criteria_set").filter(updated_by__isnull=True):
-        if submitted & answer_lead_units(answer):
+    for answer in assessment.answers.select_related("criterion").filter(updated_by__isnull=True):
+        leads = {unit for unit, role in roles.get(answer.criterion_id, {}).items() if role == AssignmentRole.LEAD}
+        if submitted & leads:
             continue
-        known = known_inputs(assessment=assessment, criterion=answer.criterion, today=today)
+        known = known_inputs(assessment=assessment, criterion=answer.criterion, today=today, occurrences=occurrences)
         if known is None:
             continue
         inputs, source = known
         _score(answer, inputs)
-        answer.prefill_source = source
-        answer.save()
-        filled += 1
+        # Only if nobody saved it meanwhile: a person's save always wins over known figures.
+        filled += Answer.objects.filter(pk=answer.pk, version=answer.version, updated_by__isnull=True).update(
+            inputs=answer.inputs, self_points=answer.self_points, self_excluded=answer.self_excluded,
+            self_explanation=answer.self_explanation, prefill_source=source, version=F("version") + 1,
+        )  # fmt: skip
     return filled
 
 
@@ -293,7 +307,8 @@ def _check_complete(assessment: Assessment, unit_ids: set[int] | None) -> None:
 
 def units_not_submitted(assessment: Assessment) -> list[tuple[int, str]]:
     """(id, name) of the units that lead a self-scored criterion and have not submitted it yet:
-    the coordinator compiles only what every unit head has signed off."""
+    the coordinator compiles only what every unit head has signed off. A unit where nobody may
+    submit (no unit head account yet) cannot hold the department up, so it is not waited for."""
     roles = effective_assignments(assessment.round.criteria_set)
     self_scored = set(assessment.answers.filter(criterion__scoring=Scoring.SELF).values_list("criterion_id", flat=True))
     leads = {
@@ -302,6 +317,12 @@ def units_not_submitted(assessment: Assessment) -> list[tuple[int, str]]:
     }  # fmt: skip
     leads &= organization_tree(year=assessment.round.year).subtree_ids(assessment.organization_id)
     leads -= set(UnitSubmission.objects.filter(assessment=assessment).values_list("unit_id", flat=True))
+    submitters = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.ASSESS_UNIT_SUBMIT in perms]
+    leads &= set(
+        Membership.objects.filter(organization_id__in=leads, role__in=submitters).values_list(
+            "organization_id", flat=True
+        )
+    )
     names = organization_names(year=assessment.round.year, org_ids=leads)
     return sorted(names.items(), key=lambda item: item[1])
 
@@ -372,7 +393,6 @@ def reply_save(*, answer: Answer, reply: str, expected_version: int, by, today: 
     _claim(answer, expected_version, by, reply=reply)
 
 
-@transaction.atomic
 def evidence_criteria(assessment: Assessment, rights) -> list[Criterion]:
     """The criteria a user may link evidence to: all for the office, else those of their units
     (evidence counts towards a criterion's "needs evidence or a justification" check)."""
@@ -397,6 +417,7 @@ def evidence_closed_reason(assessment: Assessment, today: date) -> str | None:
     return ERR_EVIDENCE_STATE.format(state=assessment.get_state_display())
 
 
+@transaction.atomic
 def evidence_create(
     *, assessment: Assessment, number: str, issued_on: date | None, issuer: str, title: str,
     criteria_ids: list[int], files, by, today: date,

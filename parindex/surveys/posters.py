@@ -99,7 +99,7 @@ def _results_pdf(*, document_title: str, heading: list[str], results, campaign, 
     ])  # fmt: skip
 
     def tabulate(header, lines, widths):
-        data = [header, *[[Paragraph(str(first), cell), *rest] for first, *rest in lines]]
+        data = [header, *[[Paragraph(_xml(str(first)), cell), *rest] for first, *rest in lines]]
         table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
         table.setStyle(grid)
         return table
@@ -148,7 +148,7 @@ def _results_pdf(*, document_title: str, heading: list[str], results, campaign, 
     ]
     if results.improvements:
         story.append(Paragraph("8. Nội dung người dân đề nghị cải thiện trước", strong))
-        story += [Paragraph(f"- {text}: {count} lượt chọn;", body) for text, count in results.improvements[:6]]
+        story += [Paragraph(f"- {_xml(text)}: {count} lượt chọn;", body) for text, count in results.improvements[:6]]
     story += [Spacer(1, 0.3 * cm), *[Paragraph(line, small) for line in sources]]
     output = io.BytesIO()
     doc = SimpleDocTemplate(output, pagesize=A4, leftMargin=2.5 * cm, rightMargin=2 * cm, topMargin=2 * cm,

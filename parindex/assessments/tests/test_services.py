@@ -104,6 +104,29 @@ def test_refreshing_known_figures_follows_the_plan_but_never_what_a_person_saved
     assert answer(assessment, "1.1.2").inputs == {"a": 4, "b": 3}
 
 
+def test_a_person_saving_while_known_figures_refresh_is_never_overwritten(django_user_model, monkeypatch):
+    assessment = open_round().assessments.get()
+    head = django_user_model.objects.get(username="dn.truongphong")
+    real = services.known_inputs
+
+    def a_person_saves_meanwhile(*, assessment, criterion, today, occurrences=None):
+        if criterion.code == "1.1.2":
+            a = answer(assessment, "1.1.2")
+            services.answer_save(
+                answer=a, raw_inputs={"a": 20, "b": 20}, justification="BC 15", override_reason="",
+                expected_version=a.version, by=head, today=TODAY,
+            )  # fmt: skip
+            return {"a": 4, "b": 1}, "kế hoạch thử"
+        return real(assessment=assessment, criterion=criterion, today=today, occurrences=occurrences)
+
+    monkeypatch.setattr(services, "known_inputs", a_person_saves_meanwhile)
+    services.answers_prefill(assessment=assessment, today=TODAY)
+    saved = answer(assessment, "1.1.2")
+    assert saved.inputs == {"a": 20, "b": 20}
+    assert saved.updated_by == head
+    assert saved.prefill_source == ""
+
+
 def test_saving_scores_with_the_engine_and_refuses_impossible_inputs():
     a = answer(open_round().assessments.get(), "1.1.2")
     save(a, {"a": "20", "b": "17"})
@@ -191,6 +214,7 @@ def test_the_coordinator_compiles_only_after_every_lead_unit_submitted():
     waiting = services.units_not_submitted(assessment)
     assert [name for _, name in waiting] == sorted(name for _, name in waiting)
     assert "Văn phòng" in [name for _, name in waiting]
+    assert "Phòng Quản lý Thương mại" not in [name for _, name in waiting]  # leads criteria, has no unit head
     with pytest.raises(ApplicationError, match=f"Còn {len(waiting)} đơn vị chưa gửi kết quả tự chấm"):
         services.assessment_transition(assessment=assessment, to_state=State.SUBMITTED, by=None)
     for unit_id, _ in waiting:

@@ -225,3 +225,12 @@ def test_a_unit_reports_only_its_own_service_points(login_as, campaign, answers,
     text = pdf_text(response.content, tmp_path)
     assert "Đơn vị: Bộ phận một cửa\n" in text  # not Phòng Thanh tra, which serves at no point
     assert "n = 4 (trong đó 1 phiếu giấy" in text  # not the VPĐKĐĐ answer
+
+
+def test_a_service_point_name_with_markup_characters_prints_as_written(login_as, campaign, answers, tmp_path):
+    campaign.points.update(name="Quầy <1> & <b>")
+    response = login_as("vanphong").get(
+        reverse("surveys:quarter_report", args=[campaign.pk]), {"quy": "1", "nam": "2025"}
+    )
+    assert response.status_code == 200
+    assert "Quầy <1> & <b>" in pdf_text(response.content, tmp_path)
