@@ -55,13 +55,14 @@ def test_seed_002_appendix_imported_fixed_and_one_task_done_moves_the_rate(login
     expect(preview.locator("tbody tr:not(.table-light)")).to_have_count(TASK_ROWS)
     expect(preview).to_contain_text("VIII. CẢI THIỆN CHỈ SỐ ĐIỂM THUỜNG/TRỪ TRONG NĂM 2024")
     expect(preview.get_by_role("row").filter(has_text=FIXED_TASK)).to_contain_text("Chưa xác định được đơn vị chủ trì.")
-    # The unit Bình Phước lacks is flagged; the closest name (Trung tâm Quan trắc) is only a
-    # pre-selected guess, and a wrong one: the coordinator gives the task to Phòng Thanh tra.
+    # The unit Bình Phước lacks is flagged; the closest name (Trung tâm Quan trắc) is only offered
+    # as a guess, and a wrong one: the coordinator gives the task to Phòng Thanh tra.
     choices = page.get_by_test_id("unit-choices")
     expect(choices.get_by_role("combobox")).not_to_have_count(0)
     expect(choices.get_by_test_id("unit-guess")).to_have_text(["gợi ý gần đúng — hãy kiểm tra"])
     unit = choices.get_by_label(UNMATCHED)
-    expect(unit.locator("option:checked")).to_have_text("Trung tâm Quan trắc Tài nguyên và Môi trường")
+    expect(unit.locator("option:checked")).to_have_text("— giữ nguyên văn —")
+    expect(unit.locator("option[data-guess]")).to_have_text("Trung tâm Quan trắc Tài nguyên và Môi trường (gợi ý)")
     unit.select_option(label="Phòng Thanh tra")
     expect(unit.locator("option:checked")).to_have_text("Phòng Thanh tra")
     shot("plan-seed002-preview-desktop")
