@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import Truncator
 
 from parindex.core.forms import BootstrapFormMixin
 from parindex.core.working_year import available_years
@@ -37,4 +38,4 @@ class EvidenceForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, criteria, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["criteria"].choices = [(c.pk, f"{c.code} {c.title[:70]}") for c in criteria]
+        self.fields["criteria"].choices = [(c.pk, f"{c.code} {Truncator(c.title).chars(70)}") for c in criteria]

@@ -147,6 +147,10 @@ def assessment_detail(request, pk: int):
         "assessments/assessment_detail.html",
         {
             "assessment": assessment,
+            # before appraisal, "round 1" and "result" would only repeat the self score
+            "appraising": assessment.state != State.DRAFT,
+            "scored": sum(1 for r in sheet.rows if r.is_leaf and r.points["self"] is not None),
+            "leaves": sum(1 for r in sheet.rows if r.is_leaf),
             "organization_name": _names_in(request, assessment.round.year, {assessment.organization_id}).get(
                 assessment.organization_id, ""
             ),

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from parindex.core.models import BaseModel
 from parindex.organizations.models import Organization, OrganizationKind
@@ -102,7 +103,7 @@ class Criterion(BaseModel):
         constraints = [models.UniqueConstraint(fields=["criteria_set", "code"], name="criterion_code_unique_in_set")]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title[:60]}"
+        return f"{self.code} {Truncator(self.title).chars(60)}"
 
     def get_absolute_url(self) -> str:
         return reverse("criteria:criterion_detail", args=[self.criteria_set.code, self.code])

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from parindex.core.errors import ApplicationError
@@ -264,7 +265,7 @@ def task_create(request, pk: int):
             count = task.occurrences.count()
             messages.success(request, f"Đã thêm nhiệm vụ {task.number or task.content[:60]} ({count} kỳ thực hiện).")
             return redirect(plan)
-    return _task_page(request, form, plan, f"Thêm nhiệm vụ vào “{plan.title[:80]}”")
+    return _task_page(request, form, plan, f"Thêm nhiệm vụ vào “{Truncator(plan.title).chars(80)}”")
 
 
 @perm_required(Perm.PLAN_MANAGE)
@@ -356,8 +357,20 @@ def occurrence_detail(request, pk: int, forms: dict | None = None):
         _may_act(request, occurrence, lead_only=True),
     )
     row = selectors.OccurrenceRow.of(occurrence, _today())
+    access = access_for(request)
+    names = {node.org_id: node.name for node in access.tree.nodes.values()}
+    units = list(occurrence.task.units.all())
     context = {
         "occurrence": occurrence,
+        # links only where they open: unit people may not see the whole plan, leaders have no "Việc của tôi"
+        "show_my_work": access.has(Perm.TASK_WORK),
+        "show_plan": occurrence.task.plan.organization_id in access.org_ids_with(Perm.PLAN_VIEW),
+        "lead_names": [
+            names.get(u.organization_id, u.organization.code) for u in units if u.role == AssignmentRole.LEAD
+        ],
+        "coordinating_names": [
+            names.get(u.organization_id, u.organization.code) for u in units if u.role == AssignmentRole.COORDINATING
+        ],
         "status": row.status,
         "label": row.label,
         "updates": occurrence.updates.select_related("author").prefetch_related("files"),

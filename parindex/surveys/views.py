@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -130,12 +131,17 @@ def _campaign_for(request, pk: int) -> tuple[Campaign, set[int] | None, bool]:
 @perm_required(Perm.SURVEY_VIEW)
 def campaign_list(request):
     access = access_for(request)
-    scope = set(access.org_ids_with(Perm.SURVEY_VIEW))
-    for unit in access.member_unit_ids(Perm.SURVEY_VIEW):
-        department = access.tree.nearest(unit, OrganizationKind.DEPARTMENT)
-        if department:
-            scope.add(department.org_id)
-    campaigns = Campaign.objects.filter(organization_id__in=scope).select_related("organization")
+    # Exactly the campaigns _campaign_for opens: whole ones for the department's people, and for a
+    # unit's people those with a service point of their unit (no link that ends in "not found").
+    whole = access.org_ids_with(Perm.SURVEY_MANAGE) | (
+        access.org_ids_with(Perm.SURVEY_VIEW) & access.org_ids_with(Perm.ORG_VIEW)
+    )
+    units = access.member_unit_ids(Perm.SURVEY_VIEW)
+    campaigns = (
+        Campaign.objects.filter(Q(organization_id__in=whole) | Q(points__organization_id__in=units))
+        .distinct()
+        .select_related("organization")
+    )
     return render(
         request, "surveys/campaign_list.html", {"campaigns": campaigns, "can_manage": access.has(Perm.SURVEY_MANAGE)}
     )

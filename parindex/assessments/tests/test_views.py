@@ -261,3 +261,15 @@ def test_the_demo_round_ranks_three_departments_reproducibly_from_the_exports(lo
         )
         == 1
     )
+
+
+def test_before_appraisal_the_sheet_shows_self_scores_and_progress_not_a_result(login_as, assessment):
+    page = login_as("dn.vanphong").get(assessment.get_absolute_url()).content.decode()
+    scored = Answer.objects.filter(assessment=assessment, self_points__isnull=False).count()
+    assert f"{scored}/67 tiêu chí" in page
+    assert ">Vòng 1</th>" not in page
+    assert 'data-testid="index-final"' not in page
+    published = Assessment.objects.get(round=assessment.round, organization__code="dn-sxd")
+    page = login_as("dn.thamdinh").get(published.get_absolute_url()).content.decode()
+    assert ">Vòng 1</th>" in page
+    assert 'data-testid="index-final"' in page

@@ -303,3 +303,11 @@ def test_a_coordinator_defines_a_template_and_opens_a_campaign_with_weights(logi
     assert "Công chức trực tiếp giải quyết" in html
     assert "Thủ tục hành chính" not in html
     assert "Độ tuổi" not in html
+
+
+@pytest.mark.parametrize("user", ["vanphong", "lanhdao", "truongphong", "chuyenvien", "admin"])
+def test_every_campaign_listed_opens_for_the_person_who_sees_the_list(login_as, user):
+    client = login_as(user)
+    listed = client.get(reverse("surveys:campaign_list")).context["campaigns"]
+    for campaign in listed:
+        assert client.get(campaign.get_absolute_url()).status_code == 200, (user, campaign.title)
