@@ -168,6 +168,11 @@ def year_results(*, organization_id: int, year: int) -> YearResults | None:
 TREND_LENGTH = 8
 
 
+def trend_labels(trend: list[tuple[Campaign, Decimal | None]]) -> list[str]:
+    """Short axis labels: the month a campaign starts (titles are long and all alike)."""
+    return [f"{campaign.starts_on:%m/%Y}" for campaign, _ in trend]
+
+
 def campaign_trend(*, organization_id: int) -> list[tuple[Campaign, Decimal | None]]:
     """SIPAS of the organization's last campaigns, oldest first, in two queries."""
     campaigns = list(Campaign.objects.filter(organization_id=organization_id).order_by("-starts_on")[:TREND_LENGTH])
@@ -202,6 +207,6 @@ def dashboard_satisfaction(*, access) -> DashboardSatisfaction | None:
         campaign,
         results,
         rows,
-        [f"{c.starts_on:%m/%Y}" for c, _ in trend],
+        trend_labels(trend),
         [float(v) if v is not None else None for _, v in trend],
     )

@@ -32,7 +32,14 @@ from parindex.organizations.selectors import organization_names
 from parindex.surveys import posters, services
 from parindex.surveys.forms import AnswerForm, CampaignForm, TemplateForm
 from parindex.surveys.models import Campaign, Channel, Response, ServicePoint, SurveyTemplate
-from parindex.surveys.selectors import QUARTER_NUMERALS, Quarter, campaign_results, campaign_trend, quarter_results
+from parindex.surveys.selectors import (
+    QUARTER_NUMERALS,
+    Quarter,
+    campaign_results,
+    campaign_trend,
+    quarter_results,
+    trend_labels,
+)
 
 DEVICE_COOKIE = "pi_dev"
 MSG_RATE_LIMITED = "Đã có nhiều phiếu gửi từ thiết bị hoặc mạng này. Xin ông/bà thử lại sau ít phút."
@@ -231,7 +238,7 @@ def campaign_detail(request, pk: int):
             "elements": ELEMENTS,
             "channels": Channel.choices,
             "channel": channel,
-            "trend_labels": [c.title for c, _ in trend],
+            "trend_labels": trend_labels(trend),
             "trend_values": [float(v) if v is not None else None for _, v in trend],
             "element_rows": [(ELEMENTS[k], results.elements[k]) for k in ELEMENTS]
             + [("Đánh giá chung", results.elements["overall"])],
