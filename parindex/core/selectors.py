@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import ForeignKey, QuerySet
+from django.db.models import DateField, DateTimeField, ForeignKey, QuerySet
 
 ACTION_LABELS = {
     LogEntry.Action.CREATE: "Tạo",
@@ -49,6 +50,8 @@ def audit_rows(entries: list[LogEntry]) -> list[AuditRow]:
         changes = []
         for name, (old, new) in (entry.changes_dict or {}).items():
             field = _field(model, name)
+            if field is not None and (field.auto_created and not field.concrete):
+                continue  # a reverse relation ("surveys.ServicePoint.None"): says nothing to a reader
             changes.append((_label(field, name), _show(field, old, names), _show(field, new, names)))
         rows.append(AuditRow(entry, ACTION_LABELS.get(entry.action, "Khác"), changes))
     return rows
@@ -61,8 +64,31 @@ def _field(model, name):
         return None
 
 
+# Fields that kept Django's default (English) label, named for the audit page.
+FIELD_LABELS = {
+    "organization": "Cơ quan, đơn vị",
+    "created_by": "Người tạo",
+    "updated_by": "Người sửa",
+    "points": "Điểm phục vụ",
+    "responses": "Phiếu trả lời",
+    "criteria": "Tiêu chí",
+    "parent": "Thuộc",
+    "user": "Người dùng",
+    "task": "Nhiệm vụ",
+    "plan": "Kế hoạch",
+    "occurrence": "Kỳ thực hiện",
+    "assessment": "Bản đánh giá",
+    "criterion": "Tiêu chí",
+    "campaign": "Đợt khảo sát",
+    "template": "Mẫu phiếu",
+}
+
+
 def _label(field, name: str) -> str:
-    return str(getattr(field, "verbose_name", name)).capitalize()
+    label = str(getattr(field, "verbose_name", name))
+    if label == name.replace("_", " "):  # Django's default: the English field name
+        label = FIELD_LABELS.get(name, label)
+    return label[:1].upper() + label[1:]
 
 
 def _show(field, value, names: dict) -> str:
@@ -72,4 +98,11 @@ def _show(field, value, names: dict) -> str:
         return names.get(field.related_model, {}).get(str(value), str(value))
     if getattr(field, "choices", None):
         return str(dict(field.choices).get(value, value))
+    if isinstance(field, DateField) and not isinstance(field, DateTimeField):
+        try:
+            return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+        except ValueError:
+            return str(value)
+    if value in ({}, [], "{}", "[]"):
+        return "∅"
     return str(value)

@@ -26,3 +26,22 @@ def test_it_shows_an_admin_readable_changes_of_their_own_organizations(login_as)
 def test_it_hides_changes_of_other_departments_from_a_department_admin(login_as):
     rename("kh-stnmt-tt", "Thanh tra Sở Khánh Hòa mới")
     assert "Thanh tra Sở Khánh Hòa mới" not in login_as("admin").get(reverse("audit_log")).content.decode()
+
+
+def test_it_reads_in_vietnamese_with_dates_as_offices_write_them(login_as):
+    from datetime import date
+    from decimal import Decimal
+
+    from parindex.surveys.services import campaign_create
+
+    campaign_create(
+        organization_id=Organization.objects.get(code="bp-stnmt").pk, title="Đợt ghi nhật ký",
+        starts_on=date(2026, 10, 1), ends_on=date(2026, 12, 30), target=Decimal(87), min_n=5,
+        points=[(Organization.objects.get(code="bp-stnmt-motcua").pk, "Bộ phận một cửa")],
+    )  # fmt: skip
+    page = login_as("admin").get(reverse("audit_log")).content.decode()
+    assert "Đợt ghi nhật ký" in page
+    assert "01/10/2026" in page
+    assert "2026-10-01" not in page
+    assert ".None" not in page
+    assert "Organization" not in page
