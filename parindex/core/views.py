@@ -13,7 +13,7 @@ from parindex.core.selectors import audit_entries, audit_rows
 from parindex.core.working_year import SESSION_KEY, parse_year
 from parindex.organizations.access import access_for
 from parindex.organizations.permissions import Perm, Role
-from parindex.plans.selectors import plans_progress, plans_visible
+from parindex.plans.selectors import my_work, plans_progress, plans_visible
 from parindex.surveys.selectors import dashboard_satisfaction
 
 
@@ -40,6 +40,7 @@ def dashboard(request):
             "visible_count": len(access.visible_org_ids),
             "satisfaction": dashboard_satisfaction(access=access),
             "plans": _plans_at_a_glance(request, access),
+            "my_work": _my_work_at_a_glance(request, access),
         },
     )
 
@@ -56,6 +57,16 @@ def _plans_at_a_glance(request, access) -> list:
     progress = plans_progress(plan_ids=[plan.pk for plan in plans], today=timezone.localdate())
     rows = sorted(((plan, progress[plan.pk]) for plan in plans), key=lambda row: (-row[1].overdue, row[0].title))
     return rows[:DASHBOARD_PLANS]
+
+
+def _my_work_at_a_glance(request, access) -> dict[str, int] | None:
+    """For people who carry out tasks: how many of their occurrences are late or due this week."""
+    if not access.has(Perm.TASK_WORK):
+        return None
+    buckets = my_work(
+        unit_ids=access.member_unit_ids(Perm.TASK_WORK), year=request.working_year, today=timezone.localdate()
+    )
+    return {key: len(buckets[key]) for key in ("overdue", "due_soon", "upcoming")}
 
 
 @require_POST

@@ -33,3 +33,18 @@ def test_lists_name_the_department_not_its_code(login_as):
     page = login_as("vanphong").get(reverse("plans:plan_list")).content.decode()
     assert "Sở Nông nghiệp và Môi trường tỉnh Bình Phước" in page  # the 2025 name, in the working year
     assert "· bp-stnmt<" not in page
+
+
+def test_a_unit_head_sees_how_much_of_their_work_is_late_or_due(login_as):
+    from parindex.organizations.models import Organization
+    from parindex.plans.selectors import my_work
+
+    page = login_as("truongphong").get(reverse("dashboard")).content.decode()
+    buckets = my_work(
+        unit_ids={Organization.objects.get(code="bp-stnmt-tt").pk}, year=timezone.localdate().year,
+        today=timezone.localdate(),
+    )  # fmt: skip
+    card = page[page.index('data-testid="dashboard-my-work"') :]
+    assert re.search(rf">{len(buckets['overdue'])}</span> <span[^>]*>quá hạn", card)
+    assert re.search(rf">{len(buckets['upcoming'])}</span> <span[^>]*>trong 30 ngày tới", card)
+    assert 'data-testid="dashboard-my-work"' not in login_as("lanhdao").get(reverse("dashboard")).content.decode()
