@@ -62,7 +62,10 @@ def test_seed_002_appendix_imported_fixed_and_one_task_done_moves_the_rate(login
     expect(choices.get_by_test_id("unit-guess")).to_have_text(["gợi ý gần đúng — hãy kiểm tra"])
     unit = choices.get_by_label(UNMATCHED)
     expect(unit.locator("option:checked")).to_have_text("— giữ nguyên văn —")
-    expect(unit.locator("option[data-guess]")).to_have_text("Trung tâm Quan trắc Tài nguyên và Môi trường (gợi ý)")
+    expect(unit.locator("option[data-guess]")).to_have_text("Trung tâm Quan trắc Tài nguyên và Môi trường")
+    expect(choices.get_by_test_id("unit-guess-name")).to_have_text(
+        "gợi ý: Trung tâm Quan trắc Tài nguyên và Môi trường"
+    )
     unit.select_option(label="Phòng Thanh tra")
     expect(unit.locator("option:checked")).to_have_text("Phòng Thanh tra")
     shot("plan-seed002-preview-desktop")

@@ -286,7 +286,8 @@ def test_a_close_name_is_guessed_but_left_for_a_person_to_confirm(login_as):
     html = preview(client)
     assert "Chủ trì: Chi cục Quản lí đất đai" in html
     assert "gợi ý gần đúng — hãy kiểm tra" in html
-    assert f'<option value="{org("bp-stnmt-ccqldd")}" data-guess>Chi cục Quản lý đất đai (gợi ý)</option>' in html
+    assert f'<option value="{org("bp-stnmt-ccqldd")}" data-guess>Chi cục Quản lý đất đai</option>' in html
+    assert "gợi ý: Chi cục Quản lý đất đai" in html
     assert " selected>" not in html.split('data-testid="unit-choices"')[1].split("</select>")[0]  # offered, not chosen
     assert "Chưa xác định được đơn vị chủ trì." in html  # still counted as a row to look at
     client.post(
