@@ -44,7 +44,7 @@ def _names_in(request, year: int, org_ids: set[int]) -> dict[int, str]:
     """Organization names of `year`: from the request's tree when it is that year's (no query), else one query."""
     tree = access_for(request).tree
     if tree.year == year:
-        return {org_id: tree.nodes[org_id].name for org_id in org_ids if org_id in tree.nodes}
+        return {org_id: tree.name_of(org_id) for org_id in org_ids if org_id in tree}
     return organization_names(year=year, org_ids=org_ids)
 
 

@@ -25,16 +25,13 @@ def healthz(request):
 @login_required
 def dashboard(request):
     access = access_for(request)
-    nodes = access.tree.nodes  # the working year's names, already loaded for the permissions
+    tree = access.tree  # the working year's names, already loaded for the permissions
     return render(
         request,
         "core/dashboard.html",
         {
             "my_roles": sorted(
-                (
-                    (nodes[org_id].name if org_id in nodes else None, Role(role).label)
-                    for org_id, role in access.memberships
-                ),
+                ((tree.name_of(org_id), Role(role).label) for org_id, role in access.memberships),
                 key=lambda pair: pair[0] or "",
             ),
             "visible_count": len(access.visible_org_ids),

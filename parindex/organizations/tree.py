@@ -30,6 +30,11 @@ class OrgTree:
     def __contains__(self, org_id: object) -> bool:
         return org_id in self.nodes
 
+    def name_of(self, org_id: int) -> str | None:
+        """The organization's name this year; None when it does not exist this year."""
+        node = self.nodes.get(org_id)
+        return node.name if node else None
+
     def children(self, org_id: int | None) -> list[TreeNode]:
         return self._children.get(org_id, [])
 

@@ -358,19 +358,18 @@ def occurrence_detail(request, pk: int, forms: dict | None = None):
     )
     row = selectors.OccurrenceRow.of(occurrence, _today())
     access = access_for(request)
-    names = {node.org_id: node.name for node in access.tree.nodes.values()}
     units = list(occurrence.task.units.all())
+
+    def names(role: str) -> list[str]:
+        return [access.tree.name_of(u.organization_id) or u.organization.code for u in units if u.role == role]
+
     context = {
         "occurrence": occurrence,
         # links only where they open: unit people may not see the whole plan, leaders have no "Việc của tôi"
         "show_my_work": access.has(Perm.TASK_WORK),
         "show_plan": occurrence.task.plan.organization_id in access.org_ids_with(Perm.PLAN_VIEW),
-        "lead_names": [
-            names.get(u.organization_id, u.organization.code) for u in units if u.role == AssignmentRole.LEAD
-        ],
-        "coordinating_names": [
-            names.get(u.organization_id, u.organization.code) for u in units if u.role == AssignmentRole.COORDINATING
-        ],
+        "lead_names": names(AssignmentRole.LEAD),
+        "coordinating_names": names(AssignmentRole.COORDINATING),
         "status": row.status,
         "label": row.label,
         "updates": occurrence.updates.select_related("author").prefetch_related("files"),

@@ -37,5 +37,4 @@ def org_name(context, organization) -> str:
     request = context.get("request")
     if request is None or not getattr(request, "user", None) or not request.user.is_authenticated:
         return organization.code
-    node = access_for(request).tree.nodes.get(organization.pk)
-    return node.name if node else organization.code
+    return access_for(request).tree.name_of(organization.pk) or organization.code
