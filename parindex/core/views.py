@@ -13,7 +13,7 @@ from parindex.core.selectors import audit_entries, audit_rows
 from parindex.core.working_year import SESSION_KEY, parse_year
 from parindex.organizations.access import access_for
 from parindex.organizations.permissions import Perm, Role
-from parindex.plans.selectors import my_work, plans_progress, plans_visible
+from parindex.plans.selectors import my_work, plans_with_progress
 from parindex.surveys.selectors import dashboard_satisfaction
 
 
@@ -50,10 +50,10 @@ def _plans_at_a_glance(request, access) -> list:
     first question); nothing for someone who may not see plans."""
     if not access.has(Perm.PLAN_VIEW):
         return []
-    plans = list(plans_visible(org_ids=access.org_ids_with(Perm.PLAN_VIEW), year=request.working_year))
-    progress = plans_progress(plan_ids=[plan.pk for plan in plans], today=timezone.localdate())
-    rows = sorted(((plan, progress[plan.pk]) for plan in plans), key=lambda row: (-row[1].overdue, row[0].title))
-    return rows[:DASHBOARD_PLANS]
+    rows = plans_with_progress(
+        org_ids=access.org_ids_with(Perm.PLAN_VIEW), year=request.working_year, today=timezone.localdate()
+    )
+    return sorted(rows, key=lambda row: (-row[1].overdue, row[0].title))[:DASHBOARD_PLANS]
 
 
 def _my_work_at_a_glance(request, access) -> dict[str, int] | None:

@@ -99,6 +99,13 @@ def plans_progress(*, plan_ids: list[int], today: date) -> dict[int, PlanProgres
     return progress
 
 
+def plans_with_progress(*, org_ids: frozenset[int], year: int, today: date) -> list[tuple[Plan, PlanProgress]]:
+    """The visible plans of a year, each with its progress (plan list, dashboard): two queries."""
+    plans = list(plans_visible(org_ids=org_ids, year=year))
+    progress = plans_progress(plan_ids=[plan.pk for plan in plans], today=today)
+    return [(plan, progress[plan.pk]) for plan in plans]
+
+
 def _occurrences() -> QuerySet[Occurrence]:
     return Occurrence.objects.select_related("task", "task__plan").prefetch_related(
         Prefetch("task__units", queryset=TaskUnit.objects.select_related("organization"))

@@ -58,9 +58,9 @@ def _fields(data: dict) -> PlanFields:
 @perm_required(Perm.PLAN_VIEW)
 def plan_list(request):
     access = access_for(request)
-    plans = list(selectors.plans_visible(org_ids=access.org_ids_with(Perm.PLAN_VIEW), year=request.working_year))
-    progress = selectors.plans_progress(plan_ids=[p.pk for p in plans], today=_today())
-    rows = [(plan, progress[plan.pk]) for plan in plans]
+    rows = selectors.plans_with_progress(
+        org_ids=access.org_ids_with(Perm.PLAN_VIEW), year=request.working_year, today=_today()
+    )
     return render(request, "plans/plan_list.html", {"rows": rows, "can_manage": access.has(Perm.PLAN_MANAGE)})
 
 
