@@ -215,6 +215,22 @@ def _previous_indices(assessment_round: AssessmentRound) -> dict[int, Decimal]:
     return {org_id: sheets[assessment.pk].index() for org_id, assessment in latest.items()}
 
 
+def leaf_ranges(sheet: Sheet) -> dict[int, tuple[str, Decimal, Decimal]]:
+    """criterion id → (code, lowest, highest) points a leaf may take; under a signed (bonus/penalty)
+    node a leaf may go down to −max. Read from the sheet's rows, which come in tree order."""
+    ranges, signed_depths = {}, []
+    for row in sheet.rows:
+        while signed_depths and signed_depths[-1] >= row.depth:
+            signed_depths.pop()
+        if row.criterion.signed:
+            signed_depths.append(row.depth)
+        if row.is_leaf:
+            high = row.criterion.max_points or Decimal(0)
+            signed = bool(signed_depths) or (row.criterion.rule or {}).get("kind") == "bonus_penalty"
+            ranges[row.criterion.pk] = (row.criterion.code, -high if signed else Decimal(0), high)
+    return ranges
+
+
 def points_lost(sheet: Sheet) -> list[SheetRow]:
     """Leaves that lost points, most points lost first: next year's remediation list."""
     lost = [row for row in sheet.rows if row.is_leaf and row.lost > 0 and not row.survey_pending]

@@ -342,7 +342,7 @@ def what_if(request, pk: int):
     if not rights.what_if:
         raise PermissionDenied
     base = selectors.sheet_for(assessment=assessment)
-    maxima = _leaf_ranges(base)
+    maxima = selectors.leaf_ranges(base)
     overrides: dict[int, Decimal] = {}
     refused: list[str] = []  # shown, not silently dropped or clamped
     for key, value in request.POST.items():
@@ -371,22 +371,6 @@ def what_if(request, pk: int):
         {"assessment": assessment, "base": base, "changed": changed, "overrides": overrides,
          "rank": new_rank, "others": len(others), "at_risk": at_risk, "refused": refused},
     )  # fmt: skip
-
-
-def _leaf_ranges(sheet) -> dict[int, tuple[str, Decimal, Decimal]]:
-    """criterion id → (code, lowest, highest) points a leaf may take; under a signed (bonus/penalty)
-    node a leaf may go down to −max. Read from the sheet's rows, which come in tree order."""
-    ranges, signed_depths = {}, []
-    for row in sheet.rows:
-        while signed_depths and signed_depths[-1] >= row.depth:
-            signed_depths.pop()
-        if row.criterion.signed:
-            signed_depths.append(row.depth)
-        if row.is_leaf:
-            high = row.criterion.max_points or Decimal(0)
-            signed = bool(signed_depths) or (row.criterion.rule or {}).get("kind") == "bonus_penalty"
-            ranges[row.criterion.pk] = (row.criterion.code, -high if signed else Decimal(0), high)
-    return ranges
 
 
 @login_required
