@@ -31,7 +31,9 @@ class AssessmentRound(BaseModel):
     opens_on = models.DateField("Mở từ ngày")
     closes_on = models.DateField("Hạn tự đánh giá")
     explanation_deadline = models.DateField("Hạn giải trình")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="Người tạo"
+    )
 
     class Meta:
         verbose_name = "Đợt đánh giá"
@@ -46,8 +48,12 @@ class AssessmentRound(BaseModel):
 
 
 class Assessment(BaseModel):
-    round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="assessments")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="assessments")
+    round = models.ForeignKey(
+        AssessmentRound, on_delete=models.CASCADE, related_name="assessments", verbose_name="Đợt đánh giá"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="assessments", verbose_name="Cơ quan"
+    )
     state = models.CharField("Trạng thái", max_length=16, choices=State.choices, default=State.DRAFT)
 
     class Meta:
@@ -94,11 +100,13 @@ class Transition(BaseModel):
 
 
 class Answer(BaseModel):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="answers")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="answers", verbose_name="Bản đánh giá"
+    )
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="answers", verbose_name="Tiêu chí")
     inputs = models.JSONField("Số liệu", default=dict, blank=True)
     self_points = models.DecimalField("Điểm tự chấm", max_digits=6, decimal_places=2, null=True, blank=True)
-    self_excluded = models.BooleanField(default=False)
+    self_excluded = models.BooleanField(default=False, verbose_name="Không áp dụng (tự chấm)")
     self_explanation = models.TextField("Cách tính", blank=True)
     justification = models.TextField("Giải trình", blank=True)
     prefill_source = models.CharField("Nguồn số liệu", max_length=300, blank=True)
@@ -109,8 +117,10 @@ class Answer(BaseModel):
     reply = models.TextField("Giải trình của đơn vị", blank=True)
     appraised_2 = models.DecimalField("Điểm thẩm định vòng 2", max_digits=6, decimal_places=2, null=True, blank=True)
     note_2 = models.TextField("Ý kiến thẩm định vòng 2", blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="Người sửa"
+    )
+    version = models.PositiveIntegerField(default=0, verbose_name="Phiên bản")
 
     class Meta:
         verbose_name = "Điểm tiêu chí"
@@ -129,14 +139,18 @@ class Answer(BaseModel):
 
 
 class Evidence(BaseModel):
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="evidence")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="evidence", verbose_name="Cơ quan"
+    )
     year = models.PositiveSmallIntegerField("Năm")
     number = models.CharField("Số văn bản", max_length=100, blank=True)
     issued_on = models.DateField("Ngày văn bản", null=True, blank=True)
     issuer = models.CharField("Cơ quan ban hành", max_length=255, blank=True)
     title = models.CharField("Trích yếu", max_length=500)
     criteria = models.ManyToManyField(Criterion, related_name="evidence", blank=True, verbose_name="Tiêu chí")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="Người tạo"
+    )
 
     class Meta:
         verbose_name = "Tài liệu kiểm chứng"

@@ -64,30 +64,8 @@ def _field(model, name):
         return None
 
 
-# Fields that kept Django's default (English) label, named for the audit page.
-FIELD_LABELS = {
-    "organization": "Cơ quan, đơn vị",
-    "created_by": "Người tạo",
-    "updated_by": "Người sửa",
-    "points": "Điểm phục vụ",
-    "responses": "Phiếu trả lời",
-    "criteria": "Tiêu chí",
-    "parent": "Thuộc",
-    "user": "Người dùng",
-    "task": "Nhiệm vụ",
-    "plan": "Kế hoạch",
-    "occurrence": "Kỳ thực hiện",
-    "assessment": "Bản đánh giá",
-    "criterion": "Tiêu chí",
-    "campaign": "Đợt khảo sát",
-    "template": "Mẫu phiếu",
-}
-
-
 def _label(field, name: str) -> str:
     label = str(getattr(field, "verbose_name", name))
-    if label == name.replace("_", " "):  # Django's default: the English field name
-        label = FIELD_LABELS.get(name, label)
     return label[:1].upper() + label[1:]
 
 

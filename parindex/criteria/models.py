@@ -78,8 +78,12 @@ class CriteriaSet(BaseModel):
 
 
 class Criterion(BaseModel):
-    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="criteria", verbose_name="Bộ tiêu chí"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name="Thuộc"
+    )
     code = models.CharField("Mã", max_length=32)
     position = models.PositiveIntegerField("Thứ tự")
     level = models.PositiveSmallIntegerField("Cấp", default=1)
@@ -117,7 +121,9 @@ class Criterion(BaseModel):
 
 
 class CriterionAssignment(BaseModel):
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="assignments")
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="assignments", verbose_name="Tiêu chí"
+    )
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="criterion_assignments", verbose_name="Đơn vị"
     )

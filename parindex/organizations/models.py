@@ -40,7 +40,9 @@ class Organization(BaseModel):
 
 
 class OrganizationVersion(BaseModel):
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="versions")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="versions", verbose_name="Đơn vị"
+    )
     name = models.CharField("Tên", max_length=255)
     short_name = models.CharField("Tên viết tắt", max_length=64, blank=True)
     parent = models.ForeignKey(

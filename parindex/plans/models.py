@@ -29,7 +29,9 @@ class Plan(BaseModel):
     objectives = models.TextField(
         "Mục tiêu, chỉ tiêu", blank=True, help_text="Mỗi chỉ tiêu một dòng, ví dụ: Tỷ lệ hài lòng > 87 %"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="Người tạo"
+    )
 
     class Meta:
         verbose_name = "Kế hoạch"
@@ -47,7 +49,7 @@ class Plan(BaseModel):
 
 
 class Task(BaseModel):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name="Kế hoạch")
     position = models.PositiveIntegerField("Thứ tự")
     number = models.CharField("STT", max_length=20, blank=True)
     group = models.CharField("Nhóm / lĩnh vực", max_length=500, blank=True)
@@ -84,8 +86,8 @@ class TaskUnit(models.Model):
 
 
 class Occurrence(BaseModel):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="occurrences")
-    key = models.CharField(max_length=40)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="occurrences", verbose_name="Nhiệm vụ")
+    key = models.CharField(max_length=40, verbose_name="Mã kỳ")
     label = models.CharField("Kỳ", max_length=120)
     due = models.DateField("Hạn", null=True, blank=True)
     starts = models.DateField("Bắt đầu", null=True, blank=True)
@@ -94,7 +96,7 @@ class Occurrence(BaseModel):
     done_on = models.DateField("Ngày hoàn thành", null=True, blank=True)
     done_product = models.TextField("Sản phẩm hoàn thành", blank=True)
     percent = models.PositiveSmallIntegerField("Tiến độ (%)", default=0)
-    version = models.PositiveIntegerField(default=0)  # optimistic locking of concurrent edits
+    version = models.PositiveIntegerField(default=0, verbose_name="Phiên bản")  # optimistic locking of concurrent edits
 
     class Meta:
         verbose_name = "Kỳ thực hiện"
@@ -142,18 +144,32 @@ class ExtensionStatus(models.TextChoices):
 
 
 class ExtensionRequest(BaseModel):
-    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="extensions")
+    occurrence = models.ForeignKey(
+        Occurrence, on_delete=models.CASCADE, related_name="extensions", verbose_name="Kỳ thực hiện"
+    )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Người đề nghị",
     )
     old_due = models.DateField("Hạn cũ")
     new_due = models.DateField("Đề nghị gia hạn đến")
     reason = models.TextField("Lý do")
-    status = models.CharField(max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    status = models.CharField(
+        max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING, verbose_name="Trạng thái"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Người quyết định",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name="Thời điểm quyết định")
     decision_note = models.TextField("Ý kiến", blank=True)
 
     class Meta:

@@ -32,7 +32,9 @@ class SurveyTemplate(BaseModel):
 
 
 class Campaign(BaseModel):
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="campaigns")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="campaigns", verbose_name="Cơ quan"
+    )
     template = models.ForeignKey(SurveyTemplate, on_delete=models.PROTECT, verbose_name="Mẫu phiếu")
     title = models.CharField("Tên đợt khảo sát", max_length=300)
     starts_on = models.DateField("Từ ngày")
@@ -40,7 +42,9 @@ class Campaign(BaseModel):
     target = models.DecimalField("Chỉ tiêu hài lòng (%)", max_digits=5, decimal_places=2, default=87)
     min_n = models.PositiveSmallIntegerField("Số phiếu tối thiểu để công bố một ô", default=5)
     weights = models.JSONField("Trọng số các yếu tố", default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="Người tạo"
+    )
 
     class Meta:
         verbose_name = "Đợt khảo sát"
@@ -84,24 +88,30 @@ class Channel(models.TextChoices):
 
 
 class Response(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
-    point = models.ForeignKey(ServicePoint, on_delete=models.CASCADE, related_name="responses")
-    created_at = models.DateTimeField(auto_now_add=True)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="responses", verbose_name="Đợt khảo sát"
+    )
+    point = models.ForeignKey(
+        ServicePoint, on_delete=models.CASCADE, related_name="responses", verbose_name="Điểm phục vụ"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="Thời điểm trả lời")
     channel = models.CharField("Hình thức", max_length=8, choices=Channel.choices, blank=True)
     paper = models.BooleanField("Phiếu giấy", default=False)
     # The date written on a paper form (typed in later); empty for answers given online, which
     # count on the local date of `created_at`. See `answered_date`.
     answered_on = models.DateField("Ngày trên phiếu", null=True, blank=True)
     dossier_code = models.CharField("Mã hồ sơ", max_length=40, blank=True)
-    answers = models.JSONField(default=dict)  # {element: level 1–5, "overall": level}
-    perceptions = models.JSONField(default=dict, blank=True)
-    improvements = models.JSONField(default=list, blank=True)
+    answers = models.JSONField(default=dict, verbose_name="Câu trả lời")  # {element: level 1–5, "overall": level}
+    perceptions = models.JSONField(default=dict, blank=True, verbose_name="Nhận biết")
+    improvements = models.JSONField(default=list, blank=True, verbose_name="Cần cải thiện trước")
     comment = models.TextField("Góp ý", blank=True)
     age_band = models.CharField("Độ tuổi", max_length=10, blank=True)
     sex = models.CharField("Giới tính", max_length=10, blank=True)
     excluded = models.BooleanField("Loại khỏi kết quả", default=False)
     exclusion_reason = models.TextField("Lý do loại", blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="Người nhập phiếu giấy"
+    )
 
     class Meta:
         ordering = ["-created_at"]
