@@ -110,7 +110,14 @@ def membership_create(request, pk: int):
     if form.is_valid():
         organization = get_object_or_404(Organization, pk=form.cleaned_data["organization"])
         if call_service(
-            form, lambda: membership_add(user=user, organization=organization, role=form.cleaned_data["role"])
+            form,
+            lambda: membership_add(
+                user=user,
+                organization=organization,
+                role=form.cleaned_data["role"],
+                by=request.user,
+                year=request.working_year,
+            ),
         ):
             messages.success(request, "Đã thêm vai trò.")
             return redirect("accounts:user_edit", pk=pk)
@@ -125,6 +132,6 @@ def membership_delete(request, pk: int, membership_pk: int):
     user = _user_for(request, pk)
     scope = access_for(request).org_ids_with(Perm.USER_MANAGE)
     membership = get_object_or_404(Membership, pk=membership_pk, user=user, organization_id__in=scope)
-    membership_remove(membership=membership)
+    membership_remove(membership=membership, by=request.user, year=request.working_year)
     messages.success(request, "Đã thu hồi vai trò.")
     return redirect("accounts:user_edit", pk=pk)

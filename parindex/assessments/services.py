@@ -29,7 +29,8 @@ from parindex.core.errors import ApplicationError
 from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignment, Scoring
 from parindex.engine.numbers import fmt, to_decimal
 from parindex.engine.rules import compile_rule
-from parindex.organizations.models import Membership
+from parindex.organizations.access import access_for_user
+from parindex.organizations.models import Membership, OrganizationKind
 from parindex.organizations.permissions import ROLE_PERMISSIONS, Perm
 from parindex.organizations.selectors import organization_names, organization_tree
 from parindex.plans.models import Occurrence, PlanKind
@@ -56,6 +57,11 @@ ERR_EXPLANATION_LATE = "Đã quá hạn giải trình ({deadline:%d/%m/%Y})."
 ERR_NOT_FLAGGED = "Tiêu chí này không có yêu cầu giải trình."
 ERR_NO_ORGS = "Hãy chọn ít nhất một cơ quan được đánh giá."
 ERR_DATES = "Hạn tự đánh giá phải sau ngày mở và trước hạn giải trình."
+ERR_ROUND_NOT_DEPARTMENT = "Chỉ đưa sở, ban, ngành của năm {year} vào đợt đánh giá."
+ERR_ROUND_APPRAISING_BODY = "“{name}” là cơ quan thẩm định: không đưa vào đợt đánh giá được."
+ERR_ROUND_NOT_YOURS = (
+    "Bạn không mở được đợt đánh giá cho “{name}”: chỉ cho sở của mình hoặc sở mình được giao thẩm định."
+)
 
 PLAN_CRITERION = re.compile(r"thực hiện kế hoạch (cải cách hành chính|cchc)", re.IGNORECASE)
 RATIO_KINDS = {"ratio_threshold", "all_or_nothing"}
@@ -76,6 +82,7 @@ def round_open(
         raise ApplicationError(ERR_NO_ORGS, field="organizations")
     if not opens_on <= closes_on <= explanation_deadline:
         raise ApplicationError(ERR_DATES, field="closes_on")
+    _round_organizations_check(organization_ids=organization_ids, year=year, by=by)
     assessment_round = AssessmentRound(
         year=year, title=title, criteria_set=criteria_set, opens_on=opens_on, closes_on=closes_on,
         explanation_deadline=explanation_deadline, created_by=by,
@@ -88,6 +95,21 @@ def round_open(
         Answer.objects.bulk_create(Answer(assessment=assessment, criterion=c) for c in leaves)
         answers_prefill(assessment=assessment, today=today)
     return assessment_round
+
+
+def _round_organizations_check(*, organization_ids: list[int], year: int, by) -> None:
+    """A round holds departments only, never an appraising body (it would appraise itself), and
+    only those the opener compiles for (his own) or appraises. `by=None`: the system (demo data)."""
+    access = access_for_user(by, year) if by is not None else None
+    tree = access.tree if access is not None else organization_tree(year=year)
+    for org_id in organization_ids:
+        node = tree.nodes.get(org_id)
+        if node is None or node.kind != OrganizationKind.DEPARTMENT:
+            raise ApplicationError(ERR_ROUND_NOT_DEPARTMENT.format(year=year), field="organizations")
+        if node.is_appraising_body:
+            raise ApplicationError(ERR_ROUND_APPRAISING_BODY.format(name=node.name), field="organizations")
+        if access is not None and not (access.can(Perm.ASSESS_COMPILE, org_id) or access.can(Perm.APPRAISE, org_id)):
+            raise ApplicationError(ERR_ROUND_NOT_YOURS.format(name=node.name), field="organizations")
 
 
 def _plan_occurrences(assessment: Assessment) -> list[Occurrence]:

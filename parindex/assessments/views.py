@@ -68,7 +68,8 @@ def round_create(request):
     access = access_for(request)
     scope = set(access.org_ids_with(Perm.ASSESS_COMPILE)) | set(access.org_ids_with(Perm.APPRAISE))
     departments = [(n.org_id, n.name) for n in access.tree.nodes.values()
-                   if n.kind == OrganizationKind.DEPARTMENT and n.org_id in scope]  # fmt: skip
+                   if n.kind == OrganizationKind.DEPARTMENT and n.org_id in scope
+                   and not n.is_appraising_body]  # fmt: skip
     if not departments:
         raise PermissionDenied
     sets = CriteriaSet.objects.filter(status=SetStatus.ACTIVE).exclude(max_total=None)

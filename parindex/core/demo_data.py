@@ -58,6 +58,9 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str | None]] = [
     ("dn-sxd", "department", "Sở Xây dựng tỉnh Đồng Nai", "SXD", "dn"),
 ]
 
+# Sở Nội vụ of each province appraises that province's other departments (and never itself).
+APPRAISING_BODIES = ["bp-snv", "dn-snv"]
+
 # The 2025 reorganisation merged Sở TN&MT into the new Sở Nông nghiệp và Môi trường: shown
 # as a rename from 2025 so the tree of 2024 and earlier keeps the old name.
 RENAMES: list[tuple[str, int, str, str, str]] = [
@@ -78,7 +81,10 @@ USERS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("truongphong", "Phạm Thị Lan", [("bp-stnmt-tt", "unit_head")]),
     ("chuyenvien", "Hoàng Văn Nam", [("bp-stnmt-tt", "staff")]),
     ("thamdinh", "Đỗ Thị Mai", [("bp-snv", "appraiser")]),
+    # Sở Nội vụ's own admin: the one (with a province admin) who may give the appraiser role.
+    ("bp.snv.admin", "Phan Thị Hằng", [("bp-snv", "admin")]),
     # Đồng Nai: the one seed with a complete 100-point set, so the assessment demo happens there.
+    ("dn.admin", "Trịnh Văn Long", [("dn-sct", "admin")]),
     ("dn.vanphong", "Vũ Thị Thu", [("dn-sct", "coordinator"), ("dn-sct-vp", "staff")]),
     ("dn.truongphong", "Ngô Văn Hải", [("dn-sct-vp", "unit_head")]),
     # A second unit and a plain staff member, so the permission tests can tell units and roles apart.

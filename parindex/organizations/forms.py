@@ -33,10 +33,18 @@ class OrganizationRenameForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(
         label="Căn cứ (quyết định, ghi chú)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    is_appraising_body = forms.BooleanField(
+        label="Cơ quan thẩm định (Sở Nội vụ, Hội đồng thẩm định)",
+        required=False,
+        help_text="Người có vai trò thẩm định tại đây thẩm định các sở, ban, ngành khác của tỉnh. "
+        "Chỉ quản trị cấp tỉnh đánh dấu được.",
+    )
 
-    def __init__(self, *args, tree: OrgTree, manageable: frozenset[int], **kwargs) -> None:
+    def __init__(self, *args, tree: OrgTree, manageable: frozenset[int], can_mark_body: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].choices = _org_choices(tree, manageable, blank="— (cấp cao nhất) —")
+        if not can_mark_body:
+            del self.fields["is_appraising_body"]
 
 
 class OrganizationCreateForm(OrganizationRenameForm):
@@ -44,7 +52,7 @@ class OrganizationCreateForm(OrganizationRenameForm):
     code = forms.SlugField(
         label="Mã", max_length=64, help_text="Chữ thường không dấu, số và gạch nối, ví dụ bp-stnmt-vp."
     )
-    field_order = ["kind", "code", "name", "short_name", "parent", "year", "note"]
+    field_order = ["kind", "code", "name", "short_name", "parent", "year", "is_appraising_body", "note"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

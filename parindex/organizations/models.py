@@ -25,6 +25,13 @@ class OrganizationKind(models.TextChoices):
 class Organization(BaseModel):
     code = models.SlugField("Mã", max_length=64, unique=True)
     kind = models.CharField("Loại", max_length=16, choices=OrganizationKind.choices)
+    # Appraisal rights come only from an appraiser membership here (or at a unit under it), so a
+    # department cannot make itself its own appraiser.
+    is_appraising_body = models.BooleanField(
+        "Cơ quan thẩm định",
+        default=False,
+        help_text="Sở Nội vụ hoặc Hội đồng thẩm định: thẩm định các sở, ban, ngành khác của tỉnh.",
+    )
 
     class Meta:
         verbose_name = "Cơ quan, đơn vị"

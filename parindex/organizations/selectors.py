@@ -26,6 +26,7 @@ def organization_tree(*, year: int) -> OrgTree:
         "parent_id",
         "valid_from",
         "valid_until",
+        "organization__is_appraising_body",
     )
     return OrgTree(year, (TreeNode(*row) for row in rows))
 

@@ -1,13 +1,26 @@
 """Writes to the organization tree and to memberships. Every change of name, parent,
-merge or split takes effect from a year and leaves earlier years exactly as they were."""
+merge or split takes effect from a year and leaves earlier years exactly as they were.
+
+Each write takes the acting user `by` (keyword, required) and checks his rights itself, so a
+direct call (management command, future API) by someone of another department is refused as
+the pages refuse it. `by=None` is the system itself (demo data, data loads): no check.
+"""
 
 from __future__ import annotations
 
 from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from parindex.core.errors import ApplicationError
+from parindex.core.working_year import current_year
 from parindex.criteria.models import AssignmentRole, CriterionAssignment
+from parindex.organizations.access import (
+    Access,
+    access_for_user,
+    appraisal_conflicts,
+    appraising_body,
+)
 from parindex.organizations.models import (
     ChangeKind,
     Membership,
@@ -16,6 +29,7 @@ from parindex.organizations.models import (
     OrganizationKind,
     OrganizationVersion,
 )
+from parindex.organizations.permissions import Perm, Role
 from parindex.organizations.selectors import (
     MergeFootprint,
     merge_criterion_assignments,
@@ -43,6 +57,20 @@ ERR_ALREADY_MERGED = "Đơn vị “{name}” đã được sáp nhập từ nă
 ERR_TARGET_MERGED = (
     "Đơn vị “{name}” đã được sáp nhập vào đơn vị khác từ năm {year}; hãy chọn đơn vị còn hoạt động để nhận sáp nhập."
 )
+ERR_NOT_MANAGER = "Bạn không có quyền quản trị “{name}”."
+ERR_TOP_LEVEL = "Chỉ quản trị toàn hệ thống mới thêm hoặc chuyển được cơ quan lên cấp cao nhất."
+ERR_NOT_USER_MANAGER = "Bạn không có quyền phân quyền người dùng tại “{name}”."
+ERR_BODY_FLAG_RIGHTS = "Chỉ quản trị cấp tỉnh mới đánh dấu hoặc bỏ đánh dấu cơ quan thẩm định."
+ERR_BODY_FLAG_KIND = "Chỉ một sở, ban, ngành trực thuộc tỉnh mới là cơ quan thẩm định được."
+ERR_APPRAISER_NOT_AT_BODY = (
+    "Vai trò thẩm định chỉ phân được tại cơ quan thẩm định (Sở Nội vụ, Hội đồng thẩm định) "
+    "hoặc đơn vị trực thuộc của cơ quan đó."
+)
+ERR_APPRAISER_GRANTOR = "Chỉ quản trị của cơ quan thẩm định hoặc quản trị cấp tỉnh mới được phân vai trò thẩm định."
+ERR_APPRAISE_OWN = (
+    "Không phân được: người dùng sẽ vừa có vai trò tại “{name}” vừa thẩm định “{name}”. "
+    "Người thuộc một cơ quan không được thẩm định chính cơ quan đó."
+)
 # A label, not a field name: the audit page shows it as is.
 AUDIT_TASK_UNITS = "Đơn vị thực hiện"
 
@@ -55,11 +83,21 @@ def organization_create(
     short_name: str = "",
     parent: Organization | None,
     year: int,
-    by=None,
+    by,
     note: str = "",
     change_kind: str = ChangeKind.CREATED,
     related: Organization | None = None,
+    is_appraising_body: bool = False,
 ) -> Organization:
+    access = _actor_access(by, year)
+    if access is not None:
+        if parent is None:
+            if not access.is_superuser:
+                raise ApplicationError(ERR_TOP_LEVEL, field="parent")
+        else:
+            _require_manage(access, parent, field="parent")
+    if is_appraising_body:
+        _check_body_flag(access, kind=kind, parent_id=parent.pk if parent else None, year=year)
     if Organization.objects.filter(code=code).exists():
         raise ApplicationError(ERR_CODE_TAKEN.format(code=code), field="code")
     if kind == OrganizationKind.UNIT and parent is None:
@@ -67,7 +105,7 @@ def organization_create(
     if parent is not None and organization_version_in(organization=parent, year=year) is None:
         raise ApplicationError(ERR_PARENT_MISSING.format(year=year), field="parent")
     with transaction.atomic():
-        organization = Organization(code=code, kind=kind)
+        organization = Organization(code=code, kind=kind, is_appraising_body=is_appraising_body)
         organization.full_clean()
         organization.save()
         _version_create(organization=organization, name=name, short_name=short_name, parent=parent, year=year)
@@ -84,17 +122,40 @@ def organization_rename(
     name: str,
     short_name: str,
     parent: Organization | None,
-    by=None,
+    by,
     note: str = "",
+    is_appraising_body: bool | None = None,
 ) -> OrganizationVersion:
-    """New name and/or parent from `year` on; the years before keep the old ones."""
+    """New name and/or parent from `year` on; the years before keep the old ones. The
+    appraising-body mark is not per year: it changes for every year at once."""
+    access = _actor_access(by, year)
+    if access is not None:
+        _require_manage(access, organization)
     current = _version_in_or_fail(organization=organization, year=year)
-    if (current.name, current.short_name, current.parent_id) == (
+    flag_changes = is_appraising_body is not None and is_appraising_body != organization.is_appraising_body
+    version_changes = (current.name, current.short_name, current.parent_id) != (
         name,
         short_name,
         parent.pk if parent else None,
-    ):
+    )
+    if not version_changes and not flag_changes:
         raise ApplicationError(ERR_NOTHING_CHANGED)
+    if access is not None and version_changes and (parent.pk if parent else None) != current.parent_id:
+        if parent is None and not access.is_superuser:
+            raise ApplicationError(ERR_TOP_LEVEL, field="parent")
+        if parent is not None:
+            _require_manage(access, parent, field="parent")
+    if flag_changes:
+        _check_body_flag(
+            access,
+            kind=organization.kind if is_appraising_body else None,
+            parent_id=parent.pk if parent else None,
+            year=year,
+        )
+    if not version_changes:
+        with transaction.atomic():
+            _body_flag_save(organization, is_appraising_body)
+        return current
     if parent is not None:
         tree = organization_tree(year=year)
         if parent.pk not in tree:
@@ -104,6 +165,8 @@ def organization_rename(
     elif organization.kind == OrganizationKind.UNIT:
         raise ApplicationError(ERR_UNIT_NEEDS_PARENT, field="parent")
     with transaction.atomic():
+        if flag_changes:
+            _body_flag_save(organization, is_appraising_body)
         version = _version_replace_from(current=current, year=year, name=name, short_name=short_name, parent=parent)
         OrganizationChange.objects.create(
             kind=ChangeKind.RENAMED, year=year, organization=organization, note=note, by=by
@@ -111,9 +174,13 @@ def organization_rename(
     return version
 
 
-def organization_merge_check(*, source: Organization, target: Organization, year: int) -> OrganizationVersion:
+def organization_merge_check(*, source: Organization, target: Organization, year: int, by) -> OrganizationVersion:
     """Refuse a merge that cannot happen (before anything is shown or written); returns the
     source's version that the merge closes."""
+    access = _actor_access(by, year)
+    if access is not None:
+        _require_manage(access, source)
+        _require_manage(access, target, field="target")
     if source.pk == target.pk:
         raise ApplicationError(ERR_MERGE_SELF, field="target")
     earlier = OrganizationChange.objects.filter(kind=ChangeKind.MERGED, organization=source).first()
@@ -135,9 +202,7 @@ def organization_merge_check(*, source: Organization, target: Organization, year
     return current
 
 
-def organization_merge(
-    *, source: Organization, target: Organization, year: int, by=None, note: str = ""
-) -> MergeFootprint:
+def organization_merge(*, source: Organization, target: Organization, year: int, by, note: str = "") -> MergeFootprint:
     """From `year`, `source` no longer exists. Its sub-units move under `target`; its people get
     the same roles at `target`; its open plan tasks of `year` and later, and its criterion
     assignments in sets of `year` and later, go to `target`, so no work is left reaching nobody.
@@ -145,7 +210,7 @@ def organization_merge(
     with transaction.atomic():
         # Lock the unit first, so a second merge confirmed at the same moment waits, then is refused.
         Organization.objects.select_for_update().filter(pk=source.pk).first()
-        current = organization_merge_check(source=source, target=target, year=year)
+        current = organization_merge_check(source=source, target=target, year=year, by=by)
         tree = organization_tree(year=year)
         target_name = tree.nodes[target.pk].name
         children = tree.children(source.pk)
@@ -253,10 +318,13 @@ def organization_split(
     code: str,
     name: str,
     short_name: str = "",
-    by=None,
+    by,
     note: str = "",
 ) -> Organization:
     """A new organization, split off `source` from `year`, beside it under the same parent."""
+    access = _actor_access(by, year)
+    if access is not None:
+        _require_manage(access, source)
     current = _version_in_or_fail(organization=source, year=year)
     parent = current.parent
     return organization_create(
@@ -273,17 +341,72 @@ def organization_split(
     )
 
 
-def membership_add(*, user, organization: Organization, role: str) -> Membership:
-    if Membership.objects.filter(user=user, organization=organization, role=role).exists():
-        raise ApplicationError(ERR_MEMBERSHIP_EXISTS)
-    membership = Membership(user=user, organization=organization, role=role)
-    membership.full_clean()
-    membership.save()
+def membership_add(*, user, organization: Organization, role: str, by, year: int | None = None) -> Membership:
+    """Give `user` a role at `organization`. The actor manages the users of that organization;
+    the appraiser role is given only at an appraising body, by its admin or the province's; and
+    nobody is made both a member of a department and its appraiser."""
+    year = year or current_year()
+    access = _actor_access(by, year)
+    tree = access.tree if access is not None else organization_tree(year=year)
+    if access is not None and not access.can(Perm.USER_MANAGE, organization.pk):
+        raise ApplicationError(ERR_NOT_USER_MANAGER.format(name=tree.name_of(organization.pk) or organization.code))
+    if role == Role.APPRAISER:
+        body = appraising_body(tree, organization.pk)
+        if body is None:
+            raise ApplicationError(ERR_APPRAISER_NOT_AT_BODY, field="role")
+        if access is not None and not (
+            (body.org_id, Role.ADMIN) in access.memberships or access.is_province_admin_of(body.org_id)
+        ):
+            raise ApplicationError(ERR_APPRAISER_GRANTOR, field="role")
+    with transaction.atomic():
+        # Lock the person, so two grants made at the same moment are checked one after the other.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        held = list(Membership.objects.filter(user=user).values_list("organization_id", "role"))
+        if (organization.pk, role) in held:
+            raise ApplicationError(ERR_MEMBERSHIP_EXISTS)
+        conflicts = appraisal_conflicts(tree, [*held, (organization.pk, role)])
+        if conflicts:
+            raise ApplicationError(ERR_APPRAISE_OWN.format(name=tree.name_of(min(conflicts))))
+        membership = Membership(user=user, organization=organization, role=role)
+        membership.full_clean()
+        membership.save()
     return membership
 
 
-def membership_remove(*, membership: Membership) -> None:
+def membership_remove(*, membership: Membership, by, year: int | None = None) -> None:
+    access = _actor_access(by, year or current_year())
+    if access is not None and not access.can(Perm.USER_MANAGE, membership.organization_id):
+        name = access.tree.name_of(membership.organization_id) or membership.organization.code
+        raise ApplicationError(ERR_NOT_USER_MANAGER.format(name=name))
     membership.delete()
+
+
+def _actor_access(by, year: int) -> Access | None:
+    return None if by is None else access_for_user(by, year)
+
+
+def _require_manage(access: Access, organization: Organization, *, field: str | None = None) -> None:
+    if not access.can(Perm.ORG_MANAGE, organization.pk):
+        name = access.tree.name_of(organization.pk) or organization.code
+        raise ApplicationError(ERR_NOT_MANAGER.format(name=name), field=field)
+
+
+def _check_body_flag(access: Access | None, *, kind: str | None, parent_id: int | None, year: int) -> None:
+    """Marking (kind given) or unmarking (kind None) an appraising body: the province's admin
+    decides it, and only a department directly under a province can be one."""
+    tree = access.tree if access is not None else organization_tree(year=year)
+    province = tree.nodes.get(parent_id) if parent_id is not None else None
+    under_province = province is not None and province.kind == OrganizationKind.PROVINCE
+    if kind is not None and (kind != OrganizationKind.DEPARTMENT or not under_province):
+        raise ApplicationError(ERR_BODY_FLAG_KIND, field="is_appraising_body")
+    if access is not None and not (access.is_superuser or (parent_id and access.is_province_admin_of(parent_id))):
+        raise ApplicationError(ERR_BODY_FLAG_RIGHTS, field="is_appraising_body")
+
+
+def _body_flag_save(organization: Organization, value: bool) -> None:
+    organization.is_appraising_body = value
+    organization.full_clean()
+    organization.save(update_fields=["is_appraising_body", "updated_at"])
 
 
 def _name(organization: Organization, year: int) -> str:

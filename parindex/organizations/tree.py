@@ -16,6 +16,7 @@ class TreeNode:
     parent_id: int | None
     valid_from: int
     valid_until: int | None
+    is_appraising_body: bool = False
 
 
 class OrgTree:

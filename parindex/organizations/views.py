@@ -14,7 +14,7 @@ from parindex.organizations.forms import (
     OrganizationRenameForm,
     OrganizationSplitForm,
 )
-from parindex.organizations.models import Organization
+from parindex.organizations.models import Organization, OrganizationKind
 from parindex.organizations.permissions import Perm
 from parindex.organizations.selectors import (
     MergeFootprint,
@@ -75,6 +75,7 @@ def create(request):
         request.POST or None,
         tree=access.tree,
         manageable=manageable,
+        can_mark_body=access.is_superuser or access.administers_a_province,
         initial={"year": request.working_year, "kind": "unit", "parent": request.GET.get("parent")},
     )
     if request.method == "POST" and form.is_valid():
@@ -94,6 +95,7 @@ def create(request):
                     year=data["year"],
                     by=request.user,
                     note=data["note"],
+                    is_appraising_body=data.get("is_appraising_body", False),
                 ),
             )
             if created:
@@ -111,11 +113,13 @@ def rename(request, pk: int):
         request.POST or None,
         tree=access.tree,
         manageable=access.org_ids_with(Perm.ORG_MANAGE) - access.tree.subtree_ids(pk),
+        can_mark_body=node.kind == OrganizationKind.DEPARTMENT and access.is_province_admin_of(pk),
         initial={
             "name": node.name,
             "short_name": node.short_name,
             "parent": node.parent_id,
             "year": request.working_year,
+            "is_appraising_body": organization.is_appraising_body,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -131,6 +135,7 @@ def rename(request, pk: int):
                 parent=parent,
                 by=request.user,
                 note=data["note"],
+                is_appraising_body=data.get("is_appraising_body"),
             ),
         )
         if done:
@@ -174,7 +179,10 @@ def merge(request, pk: int):
                 )
                 return redirect("organizations:detail", pk=target.pk)
         elif call_service(
-            form, lambda: services.organization_merge_check(source=organization, target=target, year=data["year"])
+            form,
+            lambda: services.organization_merge_check(
+                source=organization, target=target, year=data["year"], by=request.user
+            ),
         ):
             preview = {
                 "key": key,

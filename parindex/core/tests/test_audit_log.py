@@ -11,7 +11,7 @@ def rename(code, name):
     org = Organization.objects.get(code=code)
     version = org.versions.get(valid_until__isnull=True)
     services.organization_rename(
-        organization=org, year=2026, name=name, short_name=version.short_name, parent=version.parent
+        by=None, organization=org, year=2026, name=name, short_name=version.short_name, parent=version.parent
     )
 
 

@@ -49,7 +49,7 @@ def test_it_follows_the_tree_of_the_working_year():
     vp = Organization.objects.get(code="bp-stnmt-vp")
     from parindex.organizations import services
 
-    services.organization_merge(source=tt, target=vp, year=2026)
+    services.organization_merge(by=None, source=tt, target=vp, year=2026)
     assert tt.pk in access("chuyenvien", 2025).visible_org_ids
     assert tt.pk not in access("chuyenvien", 2026).visible_org_ids
     assert tt.pk not in access("lanhdao", 2026).visible_org_ids

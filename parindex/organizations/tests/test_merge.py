@@ -24,16 +24,19 @@ from parindex.plans.services import PlanFields
 @pytest.fixture
 def office(db):
     """Sở X (2019) with Phòng Một, Phòng Hai (which has a sub-unit) and their people."""
-    province = services.organization_create(code="mp", kind="province", name="Tỉnh M", parent=None, year=2019)
-    dept = services.organization_create(code="ms", kind="department", name="Sở M", parent=province, year=2019)
-    one = services.organization_create(code="m1", kind="unit", name="Phòng Một", parent=dept, year=2019)
-    two = services.organization_create(code="m2", kind="unit", name="Phòng Hai", parent=dept, year=2019)
-    services.organization_create(code="m2a", kind="unit", name="Tổ Hai A", parent=two, year=2019)
+    province = services.organization_create(by=None, code="mp", kind="province", name="Tỉnh M", parent=None, year=2019)
+    dept = services.organization_create(by=None, code="ms", kind="department", name="Sở M", parent=province, year=2019)
+    one = services.organization_create(by=None, code="m1", kind="unit", name="Phòng Một", parent=dept, year=2019)
+    two = services.organization_create(by=None, code="m2", kind="unit", name="Phòng Hai", parent=dept, year=2019)
+    services.organization_create(by=None, code="m2a", kind="unit", name="Tổ Hai A", parent=two, year=2019)
     people = {name: User.objects.create(username=f"m-{name}", full_name=name) for name in ("head2", "staff2", "both")}
-    services.membership_add(user=people["head2"], organization=two, role="unit_head")
-    services.membership_add(user=people["staff2"], organization=two, role="staff")
-    services.membership_add(user=people["both"], organization=two, role="staff")
-    services.membership_add(user=people["both"], organization=one, role="staff")
+    services.membership_add(by=None, user=people["head2"], organization=two, role="unit_head")
+    services.membership_add(by=None, user=people["staff2"], organization=two, role="staff")
+    services.membership_add(by=None, user=people["both"], organization=two, role="staff")
+    services.membership_add(by=None, user=people["both"], organization=one, role="staff")
+    # Merges need the department's admin (the services check who acts).
+    people["admin"] = User.objects.create(username="m-admin", full_name="admin")
+    services.membership_add(by=None, user=people["admin"], organization=dept, role="admin")
     return {"dept": dept, "one": one, "two": two, **people}
 
 
@@ -81,7 +84,7 @@ def test_a_merge_hands_people_open_tasks_and_assignments_to_the_target(office):
         "task_units": 2,
         "criterion_assignments": 2,
     }
-    moved = services.organization_merge(source=two, target=one, year=2025, by=office["head2"], note="QĐ 5")
+    moved = services.organization_merge(source=two, target=one, year=2025, by=office["admin"], note="QĐ 5")
     assert (moved.sub_units, moved.memberships, moved.task_units, moved.criterion_assignments) == (1, 2, 2, 2)
 
     # People keep their role, once: "both" already was staff of Phòng Một.
@@ -103,7 +106,7 @@ def test_a_merge_hands_people_open_tasks_and_assignments_to_the_target(office):
 
 
 def test_the_earlier_tree_still_shows_the_merged_unit(office):
-    services.organization_merge(source=office["two"], target=office["one"], year=2025)
+    services.organization_merge(by=None, source=office["two"], target=office["one"], year=2025)
     before, after = organization_tree(year=2024), organization_tree(year=2025)
     assert before.nodes[office["two"].pk].name == "Phòng Hai"
     assert [c.code for c in before.children(office["two"].pk)] == ["m2a"]
@@ -115,7 +118,7 @@ def test_the_moves_reach_the_audit_log(office):
     one, two = office["one"], office["two"]
     moved_task = task(office, 2025, lead=[two])
     moved_criterion = criterion(office, 2025, "1", {two: "lead"})
-    services.organization_merge(source=two, target=one, year=2025, by=office["head2"])
+    services.organization_merge(source=two, target=one, year=2025, by=office["admin"])
 
     copies = one.memberships.filter(user__in=[office["head2"], office["staff2"]])
     created = LogEntry.objects.filter(
@@ -130,7 +133,7 @@ def test_the_moves_reach_the_audit_log(office):
         object_pk=str(moved_task.pk),
         action=LogEntry.Action.UPDATE,
     )
-    assert task_entry.actor == office["head2"]
+    assert task_entry.actor == office["admin"]
     assert task_entry.changes_dict == {services.AUDIT_TASK_UNITS: ["Phòng Hai (Chủ trì)", "Phòng Một (Chủ trì)"]}
     assignment = moved_criterion.assignments.get()
     (update,) = LogEntry.objects.filter(
@@ -144,14 +147,14 @@ def test_the_moves_reach_the_audit_log(office):
 def test_a_second_merge_or_a_merge_into_itself_is_refused_and_changes_nothing(office):
     one, two = office["one"], office["two"]
     with pytest.raises(ApplicationError, match="chính nó"):
-        services.organization_merge(source=two, target=two, year=2025)
-    services.organization_merge(source=two, target=one, year=2025)
+        services.organization_merge(by=None, source=two, target=two, year=2025)
+    services.organization_merge(by=None, source=two, target=one, year=2025)
     members, tasks = Membership.objects.count(), TaskUnit.objects.count()
     for year in (2025, 2024, 2026):
         with pytest.raises(ApplicationError, match="đã được sáp nhập từ năm 2025; không thể sáp nhập lần nữa"):
-            services.organization_merge(source=two, target=office["dept"], year=year)
+            services.organization_merge(by=None, source=two, target=office["dept"], year=year)
     with pytest.raises(ApplicationError, match="hãy chọn đơn vị còn hoạt động"):
-        services.organization_merge(source=one, target=two, year=2024)
+        services.organization_merge(by=None, source=one, target=two, year=2024)
     assert (Membership.objects.count(), TaskUnit.objects.count()) == (members, tasks)
     assert organization_tree(year=2024).nodes[two.pk].valid_until == 2024
 
@@ -165,7 +168,7 @@ def test_a_refused_merge_rolls_everything_back(office, monkeypatch):
 
     monkeypatch.setattr(services, "_merge_criterion_assignments", broken)
     with pytest.raises(RuntimeError):
-        services.organization_merge(source=two, target=one, year=2025)
+        services.organization_merge(by=None, source=two, target=one, year=2025)
     assert roles({"task": open_task}, TaskUnit) == {"m2": "lead"}
     assert one.memberships.count() == 1
     assert two.pk in organization_tree(year=2025)
@@ -205,7 +208,7 @@ def test_the_merge_page_previews_what_moves_then_merges_on_confirmation(login_as
 @pytest.mark.usefixtures("demo")
 def test_the_merge_page_refuses_a_second_merge_in_vietnamese(login_as):
     tt, vp = Organization.objects.get(code="bp-stnmt-tt"), Organization.objects.get(code="bp-stnmt-vp")
-    services.organization_merge(source=tt, target=vp, year=2026)
+    services.organization_merge(by=None, source=tt, target=vp, year=2026)
     client = login_as("admin")
     client.post(reverse("year_switch"), {"year": 2025})
     html = client.post(reverse("organizations:merge", args=[tt.pk]), {"target": vp.pk, "year": 2025}).content.decode()

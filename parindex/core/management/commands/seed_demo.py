@@ -54,9 +54,13 @@ class Command(BaseCommand):
                 short_name=short_name,
                 parent=parent,
                 year=demo_data.FIRST_DEMO_YEAR,
+                by=None,
                 note="Dữ liệu mẫu",
             )
             created += 1
+        for organization in Organization.objects.filter(code__in=demo_data.APPRAISING_BODIES, is_appraising_body=False):
+            organization.is_appraising_body = True
+            organization.save(update_fields=["is_appraising_body", "updated_at"])
         for code, year, name, short_name, note in demo_data.RENAMES:
             organization = Organization.objects.get(code=code)
             if OrganizationVersion.objects.filter(organization=organization, valid_from=year).exists():
@@ -68,6 +72,7 @@ class Command(BaseCommand):
                 name=name,
                 short_name=short_name,
                 parent=current.parent,
+                by=None,
                 note=note,
             )
         return created
