@@ -19,7 +19,7 @@ def grow(n: int) -> None:
     parent = Organization.objects.get(code="bp-stnmt")
     for i in range(n):
         unit = services.organization_create(
-            code=f"bulk-{n}-{i}", kind="unit", name=f"Đơn vị {i}", parent=parent, year=2019
+            by=None, code=f"bulk-{n}-{i}", kind="unit", name=f"Đơn vị {i}", parent=parent, year=2019
         )
         user = User.objects.create(username=f"bulk-{n}-{i}", full_name=f"Người {i}")
         Membership.objects.create(user=user, organization=unit, role="staff")
@@ -159,7 +159,7 @@ def test_the_ranking_and_what_if_stay_flat_as_departments_join_the_round(login_a
     def join(n: int) -> None:
         for i in range(n):
             department = services.organization_create(
-                code=f"dn-extra-{n}-{i}", kind="department", name=f"Sở {n}-{i}", parent=province, year=2019
+                by=None, code=f"dn-extra-{n}-{i}", kind="department", name=f"Sở {n}-{i}", parent=province, year=2019
             )
             assessment = Assessment.objects.create(round=demo_round, organization=department)
             Answer.objects.bulk_create(
