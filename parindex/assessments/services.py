@@ -30,7 +30,7 @@ from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignm
 from parindex.engine.numbers import fmt, to_decimal
 from parindex.engine.rules import compile_rule
 from parindex.organizations.access import access_for_user
-from parindex.organizations.models import Membership, OrganizationKind
+from parindex.organizations.models import Membership, Organization, OrganizationKind
 from parindex.organizations.permissions import ROLE_PERMISSIONS, Perm
 from parindex.organizations.selectors import organization_names, organization_tree
 from parindex.plans.models import Occurrence, PlanKind
@@ -57,7 +57,7 @@ ERR_EXPLANATION_LATE = "Đã quá hạn giải trình ({deadline:%d/%m/%Y})."
 ERR_NOT_FLAGGED = "Tiêu chí này không có yêu cầu giải trình."
 ERR_NO_ORGS = "Hãy chọn ít nhất một cơ quan được đánh giá."
 ERR_DATES = "Hạn tự đánh giá phải sau ngày mở và trước hạn giải trình."
-ERR_ROUND_NOT_DEPARTMENT = "Chỉ đưa sở, ban, ngành của năm {year} vào đợt đánh giá."
+ERR_ROUND_NOT_DEPARTMENT = "Chỉ đưa sở, ban, ngành vào đợt đánh giá."
 ERR_ROUND_APPRAISING_BODY = "“{name}” là cơ quan thẩm định: không đưa vào đợt đánh giá được."
 ERR_ROUND_NOT_YOURS = (
     "Bạn không mở được đợt đánh giá cho “{name}”: chỉ cho sở của mình hoặc sở mình được giao thẩm định."
@@ -101,15 +101,16 @@ def _round_organizations_check(*, organization_ids: list[int], year: int, by) ->
     """A round holds departments only, never an appraising body (it would appraise itself), and
     only those the opener compiles for (his own) or appraises. `by=None`: the system (demo data)."""
     access = access_for_user(by, year) if by is not None else None
-    tree = access.tree if access is not None else organization_tree(year=year)
+    found = {o.pk: o for o in Organization.objects.filter(pk__in=organization_ids)}
     for org_id in organization_ids:
-        node = tree.nodes.get(org_id)
-        if node is None or node.kind != OrganizationKind.DEPARTMENT:
-            raise ApplicationError(ERR_ROUND_NOT_DEPARTMENT.format(year=year), field="organizations")
-        if node.is_appraising_body:
-            raise ApplicationError(ERR_ROUND_APPRAISING_BODY.format(name=node.name), field="organizations")
+        organization = found.get(org_id)
+        if organization is None or organization.kind != OrganizationKind.DEPARTMENT:
+            raise ApplicationError(ERR_ROUND_NOT_DEPARTMENT, field="organizations")
+        name = (access.tree.name_of(org_id) if access else None) or organization.code
+        if organization.is_appraising_body:
+            raise ApplicationError(ERR_ROUND_APPRAISING_BODY.format(name=name), field="organizations")
         if access is not None and not (access.can(Perm.ASSESS_COMPILE, org_id) or access.can(Perm.APPRAISE, org_id)):
-            raise ApplicationError(ERR_ROUND_NOT_YOURS.format(name=node.name), field="organizations")
+            raise ApplicationError(ERR_ROUND_NOT_YOURS.format(name=name), field="organizations")
 
 
 def _plan_occurrences(assessment: Assessment) -> list[Occurrence]:
