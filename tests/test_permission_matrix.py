@@ -318,3 +318,36 @@ def test_the_matrix_covers_every_named_url():
         if namespace != "admin":
             named |= {f"{namespace}:{k}" for k in sub.reverse_dict if isinstance(k, str)}
     assert named - {case.url_name for case in CASES} == set()
+
+
+# Appraiser rules: appraisal comes only from an appraising body (Sở Nội vụ) and reaches the other
+# departments of its province, never the body itself nor a department the user belongs to.
+APPRAISES = {"thamdinh": {"bp-stnmt"}, "dn.thamdinh": {"dn-sct", "dn-stc", "dn-sxd"}}
+DEMO_USERS = [
+    "admin", "vanphong", "lanhdao", "truongphong", "chuyenvien", "thamdinh", "bp.snv.admin",
+    "dn.admin", "dn.vanphong", "dn.truongphong", "dn.chuyenvien", "dn.thanhtra", "dn.thamdinh",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("username", DEMO_USERS)
+def test_each_demo_user_appraises_exactly_the_departments_of_the_rules(demo, username):
+    from parindex.organizations.access import access_for_user
+    from parindex.organizations.permissions import Perm
+
+    access = access_for_user(User.objects.get(username=username), 2019)
+    appraised = {access.tree.nodes[i].code for i in access.org_ids_with(Perm.APPRAISE)}
+    assert appraised == APPRAISES.get(username, set())
+
+
+@pytest.mark.parametrize("username", DEMO_USERS)
+def test_only_the_provinces_appraiser_moves_a_submitted_department_into_appraisal(demo, client, username):
+    assessment = Assessment.objects.get(pk=dn_assessment())
+    Assessment.objects.filter(pk=assessment.pk).update(state="submitted")
+    client.force_login(User.objects.get(username=username))
+    response = client.post(reverse("assessments:transition", args=[assessment.pk]), {"to": "appraisal_1"})
+    assessment.refresh_from_db()
+    if username == "dn.thamdinh":
+        assert (response.status_code, assessment.state) == (302, "appraisal_1")
+    else:
+        assert response.status_code in (403, 404), username
+        assert assessment.state == "submitted"
