@@ -3,7 +3,11 @@ the test run itself. Each test fails on commit 6546012."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -12,6 +16,8 @@ from parindex.organizations.models import Organization
 from parindex.plans import services
 from parindex.plans.models import CalendarDay, PlanKind
 from parindex.plans.services import PlanFields
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # --- finding 11: days off belong to an organization ----------------------------------------
 
@@ -88,3 +94,43 @@ def test_a_provinces_day_off_reaches_its_departments_and_no_other_province(demo,
     )
     assert _due_after_event_on_22_04_2025(_event_task("dn-sct")) == date(2025, 4, 29)
     assert _due_after_event_on_22_04_2025(_event_task("bp-stnmt")) == date(2025, 4, 28)
+
+
+# --- finding 12: a typo in a boolean or integer setting stops start-up ----------------------
+
+SETTINGS_PROBE = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'parindex.settings'; django.setup(); "
+    "from django.conf import settings as s; "
+    "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.PROXY_COUNT)"
+)
+
+
+def _start(**variables: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "PARINDEX_VAR_DIR": os.environ.get("PARINDEX_VAR_DIR", str(ROOT / "var")), **variables}
+    return subprocess.run(
+        [sys.executable, "-c", SETTINGS_PROBE], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("HTTPS", "ture"), ("HTTPS", "enabled"), ("BEHIND_PROXY", "yess"), ("DEBUG", "flase")]
+)
+def test_an_invalid_boolean_setting_stops_start_up_naming_the_variable(variable, value):
+    started = _start(**{variable: value})
+    assert started.returncode != 0
+    assert "ImproperlyConfigured" in started.stderr
+    assert f"{variable}='{value}'" in started.stderr
+
+
+@pytest.mark.parametrize("variable", ["PROXY_COUNT", "AXES_FAILURE_LIMIT", "SURVEY_LIMIT_PER_DEVICE"])
+def test_an_invalid_integer_setting_stops_start_up_naming_the_variable(variable):
+    started = _start(**{variable: "5 lần"})
+    assert started.returncode != 0
+    assert "ImproperlyConfigured" in started.stderr
+    assert variable in started.stderr
+
+
+def test_valid_spellings_of_https_still_switch_secure_cookies_and_hsts_on():
+    assert _start(HTTPS="True").stdout.split() == ["True", "True", "31536000", "0"]
+    assert _start(HTTPS="1", PROXY_COUNT="1").stdout.split() == ["True", "True", "31536000", "1"]
+    assert _start(HTTPS="").stdout.split() == ["False", "False", "0", "0"]
