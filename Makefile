@@ -46,7 +46,7 @@ run: seed static
 	@$(BIN)/python manage.py seed_demo | tail -n +2
 	@echo ""
 	@echo "PAR Index đang chạy tại http://$(HOST):$(PORT)  (Ctrl+C để dừng)"
-	$(BIN)/gunicorn parindex.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile - --log-level warning
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
 
 dev: seed
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)

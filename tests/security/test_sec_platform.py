@@ -4,12 +4,14 @@ the test run itself. Each test fails on commit 6546012."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from parindex.organizations.models import Organization
@@ -134,3 +136,122 @@ def test_valid_spellings_of_https_still_switch_secure_cookies_and_hsts_on():
     assert _start(HTTPS="True").stdout.split() == ["True", "True", "31536000", "0"]
     assert _start(HTTPS="1", PROXY_COUNT="1").stdout.split() == ["True", "True", "31536000", "1"]
     assert _start(HTTPS="").stdout.split() == ["False", "False", "0", "0"]
+
+
+# --- finding 13: Content-Security-Policy, no-store for signed-in pages, no Server banner ------
+
+
+def _public_form_url() -> str:
+    from parindex.surveys.models import ServicePoint
+
+    return ServicePoint.objects.filter(campaign__organization__code="bp-stnmt").order_by("pk").first().get_public_url()
+
+
+def _directives(response) -> dict[str, list[str]]:
+    header = response.headers["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+
+
+@pytest.mark.django_db
+def test_every_page_the_public_form_included_carries_a_strict_content_security_policy(demo, client, login_as):
+    pages = [client.get(reverse("login")), client.get(_public_form_url())]
+    signed_in = login_as("vanphong")
+    pages += [signed_in.get(reverse("dashboard")), signed_in.get(reverse("plans:plan_list"))]
+    for response in pages:
+        assert response.status_code == 200
+        policy = _directives(response)
+        assert policy["default-src"] == ["'self'"]
+        assert policy["script-src"] == ["'self'"]  # no 'unsafe-inline', no 'unsafe-eval'
+        assert policy["object-src"] == ["'none'"]
+        assert policy["frame-ancestors"] == ["'none'"]
+
+
+INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+
+
+def _inline_code(html: str) -> list[str]:
+    """What a strict policy would block: inline scripts (json_script data blocks are data), inline
+    event handlers and javascript: links."""
+    found = [
+        body.strip()[:60] for attrs, body in SCRIPT_TAG.findall(html) if "src=" not in attrs and "json" not in attrs
+    ]
+    found += INLINE_HANDLER.findall(html)
+    found += ["javascript:"] if "javascript:" in html.lower() else []
+    return found
+
+
+@pytest.mark.django_db
+def test_pages_with_charts_confirmations_and_the_year_switch_hold_no_inline_script(demo, client, login_as):
+    from parindex.surveys.models import Campaign
+
+    assert _inline_code(client.get(_public_form_url()).content.decode()) == []
+    dn = login_as("dn.vanphong")
+    campaign = Campaign.objects.filter(organization__code="dn-sct").order_by("pk").first()
+    for url in [reverse("dashboard"), campaign.get_absolute_url()]:
+        html = dn.get(url).content.decode()
+        assert "<canvas" in html
+        assert _inline_code(html) == [], url
+    admin = login_as("admin")
+    vanphong = django_user("vanphong")
+    html = admin.get(reverse("accounts:user_edit", args=[vanphong.pk])).content.decode()
+    assert "data-confirm" in html
+    assert _inline_code(html) == []
+
+
+def django_user(username: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_not_stored_but_the_public_form_and_static_files_may_be(demo, client, login_as, settings):
+    public = client.get(_public_form_url())
+    assert "no-store" not in public.headers.get("Cache-Control", "")
+    signed_in = login_as("chuyenvien")
+    for url in [reverse("dashboard"), reverse("plans:my_work")]:
+        assert signed_in.get(url).headers["Cache-Control"] == "no-store"
+
+    settings.WHITENOISE_USE_FINDERS = True  # serve static files from the source tree, as in DEBUG
+    settings.WHITENOISE_AUTOREFRESH = True
+    fresh = Client()
+    fresh.force_login(django_user("chuyenvien"))
+    static = fresh.get("/static/css/app.css")
+    assert static.status_code == 200
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_gunicorn_as_make_run_starts_it_sends_no_server_banner_nor_version(tmp_path):
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    import gunicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+         "--workers", "1"],
+        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                response = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=15)
+                break
+            except OSError:  # not listening yet (URLError, refused, reset)
+                time.sleep(0.2)
+        else:
+            pytest.fail("gunicorn did not start")
+        headers = dict(response.headers)
+        assert "Server" not in headers
+        assert gunicorn.__version__ not in str(headers)
+        assert "Content-Security-Policy" in headers
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
