@@ -7,12 +7,15 @@ import os
 import re
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
+import hypothesis
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import strategies as st
 
 from parindex.organizations.models import Organization
 from parindex.plans import services
@@ -255,3 +258,23 @@ def test_gunicorn_as_make_run_starts_it_sends_no_server_banner_nor_version(tmp_p
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+# --- a test run that tells the truth ------------------------------------------------------
+
+SLOW_DRAW_SECONDS = 0.15  # ten draws take longer than Hypothesis' one-second too_slow limit
+SLOW_BODY_SECONDS = 0.3  # longer than its 200 ms per-example deadline
+
+
+@hypothesis.settings(max_examples=8)
+@hypothesis.given(st.integers(0, 10).map(lambda n: time.sleep(SLOW_DRAW_SECONDS) or n))
+def test_property_tests_on_a_loaded_machine_fail_only_on_a_wrong_result_not_on_timing(n):
+    time.sleep(SLOW_BODY_SECONDS)
+    assert 0 <= n <= 10
+
+
+def test_the_ci_hypothesis_profile_runs_a_fixed_number_of_examples_without_timing_checks():
+    active = hypothesis.settings()
+    assert active.max_examples == 100
+    assert active.deadline is None
+    assert hypothesis.HealthCheck.too_slow in active.suppress_health_check
