@@ -92,11 +92,13 @@ def test_a_department_admin_cannot_add_or_remove_another_departments_days_off(de
 
 
 @pytest.mark.django_db
-def test_a_provinces_day_off_reaches_its_departments_and_no_other_province(demo, django_user_model):
-    root = django_user_model.objects.create_superuser(username="goc-tinh", password="x", email="")
-    services.calendar_day_set(
-        by=root, organization_id=Organization.objects.get(code="dn").pk, day=date(2025, 4, 24), kind="off"
+def test_a_provinces_day_off_reaches_its_departments_and_no_other_province(demo, client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser(username="goc-tinh", password="x", email=""))
+    response = client.post(
+        reverse("plans:calendar_days"),
+        {"organization": Organization.objects.get(code="dn").pk, "day": "24/04/2025", "kind": "off"},
     )
+    assert response.status_code == 302
     assert _due_after_event_on_22_04_2025(_event_task("dn-sct")) == date(2025, 4, 29)
     assert _due_after_event_on_22_04_2025(_event_task("bp-stnmt")) == date(2025, 4, 28)
 
