@@ -7,7 +7,12 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/parindex
-PG_PROBE := import psycopg; psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()
+export PG_URL
+# The parts of `make test`: each one runs even when an earlier one failed; a summary ends the run.
+TEST_PARTS := lint test-sqlite test-pg test-e2e
+TEST_LOGS := var/test-logs
+# Property tests: the "ci" profile of conftest.py (fixed example count, no deadline, no too_slow).
+export HYPOTHESIS_PROFILE ?= ci
 # Tests must not pick up a developer's .env database.
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 
@@ -18,6 +23,39 @@ project = tomllib.load(open("pyproject.toml", "rb"))["project"]
 print("\n".join(project["dependencies"] + project["optional-dependencies"]["dev"]))
 endef
 export PRINT_DEPS
+
+# Exit 0: PostgreSQL at $PG_URL takes the login; 2: nothing answers there; 3: the server answers
+# but refuses the login (wrong user, password, pg_hba.conf). pytest creates test_<db> from the
+# `postgres` database, so a login to either database will do.
+define PG_PROBE
+import os, socket, sys
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+url = os.environ["PG_URL"]
+info = conninfo_to_dict(url)
+host, port = info.get("host") or "", int(info.get("port") or 5432)
+where = f"{host or 'socket'}:{port}"
+if host and not host.startswith("/"):
+    try:
+        socket.create_connection((host, port), timeout=3).close()
+    except OSError as error:
+        print(f"== PostgreSQL không trả lời tại {where} ({error.strerror or error}): bỏ qua lượt kiểm thử trên PostgreSQL")
+        sys.exit(2)
+problem = None
+for dbname in (info.get("dbname"), "postgres"):
+    try:
+        psycopg.connect(url, dbname=dbname, connect_timeout=5).close()
+        sys.exit(0)
+    except psycopg.OperationalError as error:
+        problem = problem or str(error).strip().splitlines()[-1]
+if "FATAL" not in problem and not host:
+    print(f"== PostgreSQL không trả lời tại {where}: bỏ qua lượt kiểm thử trên PostgreSQL")
+    sys.exit(2)
+print(f"== PostgreSQL tại {where} từ chối đăng nhập với PG_URL={url}: {problem}")
+print("   Sửa PG_URL (người dùng, mật khẩu, tên CSDL) hoặc pg_hba.conf rồi chạy lại.")
+sys.exit(3)
+endef
+export PG_PROBE
 
 .PHONY: help setup migrate seed static run dev lint format test test-sqlite test-pg test-e2e bench clean
 
@@ -46,7 +84,7 @@ run: seed static
 	@$(BIN)/python manage.py seed_demo | tail -n +2
 	@echo ""
 	@echo "PAR Index đang chạy tại http://$(HOST):$(PORT)  (Ctrl+C để dừng)"
-	$(BIN)/gunicorn parindex.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile - --log-level warning
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
 
 dev: seed
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -59,17 +97,41 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint test-sqlite test-pg test-e2e
+# Every part runs, whatever the one before it did, so that one red part hides none of the others;
+# the run fails at the end when any part failed, with one line per part.
+test: setup
+	@mkdir -p $(TEST_LOGS); rm -f $(TEST_LOGS)/*.log $(TEST_LOGS)/*.code $(TEST_LOGS)/*.skipped; status=0; \
+	for part in $(TEST_PARTS); do \
+		echo "== $$part"; \
+		$(MAKE) --no-print-directory $(addprefix -f ,$(MAKEFILE_LIST)) $$part 2>&1 | tee $(TEST_LOGS)/$$part.log; \
+		code=$${PIPESTATUS[0]}; \
+		if [ $$code -ne 0 ]; then status=1; fi; \
+		echo $$code > $(TEST_LOGS)/$$part.code; \
+	done; \
+	echo ""; echo "== Tóm tắt make test"; \
+	for part in $(TEST_PARTS); do \
+		code=$$(cat $(TEST_LOGS)/$$part.code); \
+		if [ -e $(TEST_LOGS)/$$part.skipped ]; then result="BỎ QUA"; \
+		elif [ "$$code" = 0 ]; then result="ĐẠT"; else result="LỖI (mã $$code)"; fi; \
+		counts=$$(grep -E '^(=+ )?[0-9]+ (passed|failed|errors?|skipped|deselected)\b|no tests ran' $(TEST_LOGS)/$$part.log | tail -n 1 | sed -E 's/^=+ | =+$$//g'); \
+		printf '%-12s %-14s %s\n' "$$part" "$$result" "$$counts"; \
+	done; \
+	if [ $$status -ne 0 ]; then echo "make test: CÓ PHẦN LỖI (xem $(TEST_LOGS)/)"; fi; \
+	exit $$status
 
 test-sqlite: setup
 	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest -m "not e2e" -q
 
 test-pg: setup
-	@if $(BIN)/python -c '$(PG_PROBE)' 2>/dev/null; then \
+	@mkdir -p $(TEST_LOGS); rm -f $(TEST_LOGS)/test-pg.skipped; \
+	$(BIN)/python -c "$$PG_PROBE"; probe=$$?; \
+	if [ $$probe -eq 0 ]; then \
 		echo "== PostgreSQL: $(PG_URL)"; \
 		DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not e2e" -q; \
+	elif [ $$probe -eq 2 ]; then \
+		touch $(TEST_LOGS)/test-pg.skipped; \
 	else \
-		echo "== PostgreSQL không trả lời tại 127.0.0.1:5432: bỏ qua lượt kiểm thử trên PostgreSQL"; \
+		exit 1; \
 	fi
 
 test-e2e: setup

@@ -7,10 +7,46 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+
+class StrictEnv(environ.Env):
+    """django-environ reads any unknown boolean as False ("HTTPS=ture" silently turned secure
+    cookies and HSTS off). As in healthchecks' envbool, a value that is neither a yes nor a no
+    (nor a whole number, for an int) stops start-up, naming the variable."""
+
+    TRUE = frozenset({"true", "1", "yes", "on"})
+    FALSE = frozenset({"false", "0", "no", "off"})
+
+    def _raw(self, var: str) -> str | None:
+        value = self.ENVIRON.get(var)
+        return None if value is None or not value.strip() else value.strip()
+
+    def bool(self, var: str, default=environ.Env.NOTSET) -> bool:
+        raw = self._raw(var)
+        if raw is None:
+            return super().bool(var, default=default)
+        if raw.lower() in self.TRUE:
+            return True
+        if raw.lower() in self.FALSE:
+            return False
+        raise ImproperlyConfigured(f"{var}={raw!r} không hợp lệ: hãy ghi true hoặc false (biến môi trường / .env).")
+
+    def int(self, var: str, default=environ.Env.NOTSET) -> int:
+        raw = self._raw(var)
+        if raw is None:
+            return super().int(var, default=default)
+        try:
+            return int(raw)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{var}={raw!r} không hợp lệ: hãy ghi một số nguyên (biến môi trường / .env)."
+            ) from None
+
+
+env = StrictEnv()
 environ.Env.read_env(BASE_DIR / ".env")
 
 VAR_DIR = Path(env.str("PARINDEX_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -58,12 +94,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "parindex.core.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -160,6 +198,26 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp) on every response, the public survey form included.
+# Scripts only from our own static files (no inline script, no eval; data for charts comes in
+# json_script blocks). Style attributes stay allowed (layout widths, tree indentation): they
+# cannot run code, and url() in them is still held to img-src. data: covers Bootstrap's SVG icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # HTTPS-only settings: on by HTTPS=true, for a server behind TLS (see README).
 HTTPS = env.bool("HTTPS", default=False)

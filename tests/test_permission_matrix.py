@@ -99,7 +99,7 @@ def bp_response():
 
 
 def calendar_day():
-    return CalendarDay.objects.create(day=date(2026, 5, 2), kind="off").pk
+    return CalendarDay.objects.create(organization_id=org("bp-stnmt"), day=date(2026, 5, 2), kind="off").pk
 
 
 def criterion(code):

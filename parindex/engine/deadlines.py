@@ -54,8 +54,9 @@ class Occurrence:
 
 class WorkingCalendar:
     """Vietnamese working days: Monday–Friday minus public holidays (Tết by the lunar calendar,
-    from the `holidays` package) and the office's own compensatory days off, plus make-up
-    working Saturdays."""
+    from the `holidays` package), plus the national make-up working Saturdays the same package
+    knows (26/04/2025 for the 02/05/2025 bridge day), then an organization's own days off and
+    make-up days on top."""
 
     def __init__(self, extra_days_off: Iterable[date] = (), extra_workdays: Iterable[date] = ()) -> None:
         self.extra_days_off = frozenset(extra_days_off)
@@ -71,6 +72,8 @@ class WorkingCalendar:
             return True
         if day in self.extra_days_off:
             return False
+        if day in _public_workdays(day.year):
+            return True
         return day.weekday() < 5 and day not in _public_holidays(day.year)
 
     def add_working_days(self, start: date, days: int) -> date:
@@ -94,6 +97,13 @@ class WorkingCalendar:
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> Mapping[date, str]:
     return dict(holidays.country_holidays("VN", years=year, language="vi"))
+
+
+@lru_cache(maxsize=64)
+def _public_workdays(year: int) -> frozenset[date]:
+    # The package keeps weekend workdays of a few special years regardless of `years`: keep this year's.
+    calendar_year = holidays.country_holidays("VN", years=year)
+    return frozenset(d for d in calendar_year.weekend_workdays if d.year == year)
 
 
 DEFAULT_CALENDAR = WorkingCalendar()

@@ -11,5 +11,5 @@ class PlansConfig(AppConfig):
         from parindex.plans import models
 
         noise = ["id", "created_at", "updated_at"]
-        for model in (models.Plan, models.Task, models.Occurrence, models.ExtensionRequest):
+        for model in (models.Plan, models.Task, models.Occurrence, models.ExtensionRequest, models.CalendarDay):
             auditlog.register(model, exclude_fields=noise)

@@ -89,9 +89,14 @@ class EventForm(BootstrapFormMixin, forms.Form):
 
 
 class CalendarDayForm(BootstrapFormMixin, forms.Form):
+    organization = forms.TypedChoiceField(label="Áp dụng cho", coerce=int)
     day = forms.DateField(label="Ngày", widget=forms.DateInput(attrs=DATE_INPUT))
     kind = forms.ChoiceField(label="Loại", choices=DayOffKind.choices)
     note = forms.CharField(label="Căn cứ", max_length=255, required=False)
+
+    def __init__(self, *args, organizations: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = organizations
 
 
 class TaskForm(BootstrapFormMixin, forms.Form):

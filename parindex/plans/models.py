@@ -185,14 +185,27 @@ class DayOffKind(models.TextChoices):
 
 
 class CalendarDay(BaseModel):
-    """The office's own changes to the public-holiday calendar (nghỉ bù, làm bù)."""
+    """An organization's own changes to the national calendar (nghỉ bù, làm bù). They apply to
+    that organization and everything under it: a province's day off reaches its departments,
+    a department's reaches only its own plans."""
 
-    day = models.DateField("Ngày", unique=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="calendar_days", verbose_name="Áp dụng cho"
+    )
+    day = models.DateField("Ngày")
     kind = models.CharField("Loại", max_length=8, choices=DayOffKind.choices)
     note = models.CharField("Căn cứ", max_length=255, blank=True)
 
     class Meta:
+        verbose_name = "Ngày nghỉ bù, làm bù"
+        verbose_name_plural = "Ngày nghỉ bù, làm bù"
         ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "day"], name="calendarday_one_per_organization_and_day")
+        ]
+
+    def get_additional_data(self) -> dict:
+        return {"organization_id": self.organization_id}
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} {self.get_kind_display()}"

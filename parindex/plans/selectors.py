@@ -8,7 +8,16 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from parindex.criteria.models import AssignmentRole
 from parindex.engine.deadlines import STATUS_LABELS, completion_ratio, days_late, describe, occurrence_status
-from parindex.plans.models import ExtensionRequest, ExtensionStatus, Occurrence, Plan, ProgressUpdate, Task, TaskUnit
+from parindex.plans.models import (
+    CalendarDay,
+    ExtensionRequest,
+    ExtensionStatus,
+    Occurrence,
+    Plan,
+    ProgressUpdate,
+    Task,
+    TaskUnit,
+)
 
 UPCOMING_DAYS = 30
 # Statuses of a review point (Occurrence.review): a monthly check-in of an open-ended task
@@ -277,3 +286,13 @@ def occurrence_for_user(*, pk: int, unit_ids: set[int], plan_org_ids: frozenset[
         .distinct()
         .first()
     )
+
+
+def calendar_days_for(*, managed_ids: frozenset[int], tree) -> list[tuple[CalendarDay, bool]]:
+    """The days off / make-up days that reach the organizations a user manages: their own and
+    those of the organizations above them (shown, not editable), with whether the user may edit each."""
+    reach = set(managed_ids)
+    for org_id in managed_ids:
+        reach |= {node.org_id for node in tree.ancestors(org_id)}
+    days = CalendarDay.objects.filter(organization_id__in=reach).select_related("organization")
+    return [(day, day.organization_id in managed_ids) for day in days.order_by("day", "organization__code")]

@@ -23,6 +23,10 @@ from parindex.engine.deadlines import (
     shift_before,
     with_internal_deadline,
 )
+from parindex.organizations.access import access_for_user
+from parindex.organizations.models import Organization, OrganizationKind
+from parindex.organizations.permissions import Perm
+from parindex.organizations.selectors import organization_tree
 from parindex.plans.appendix import TaskDraft
 from parindex.plans.models import (
     CalendarDay,
@@ -52,6 +56,10 @@ ERR_NOT_EVENT = "Kỳ này không tính hạn theo sự kiện."
 ERR_FILE_SIZE = "Tệp “{name}” lớn hơn {limit} MB."
 ERR_FILE_TYPE = "Tệp “{name}” không thuộc loại được nhận (PDF, Word, Excel, ảnh)."
 MAX_FILE_MB = 10
+ERR_CALENDAR_FORBIDDEN = (
+    "Chỉ quản trị của chính cơ quan này (hoặc của cấp trên) mới được thêm, xóa ngày nghỉ bù, làm bù của cơ quan."
+)
+ERR_CALENDAR_KIND = "Ngày nghỉ bù, làm bù chỉ đặt cho tỉnh hoặc sở, ban, ngành (áp dụng cho cả các đơn vị trực thuộc)."
 
 
 def _audit_update(instance, *, by, organization_id: int, changes: dict[str, tuple[object, object]]) -> None:
@@ -76,12 +84,27 @@ def _organization_id(occurrence: Occurrence) -> int:
     return occurrence.task.plan.organization_id  # views load occurrences with their task and plan
 
 
-def working_calendar() -> WorkingCalendar:
-    days = list(CalendarDay.objects.values_list("day", "kind"))
+def working_calendar(*, organization_id: int, year: int) -> WorkingCalendar:
+    """The national calendar with the days off and make-up days of the organization and of
+    the organizations above it in `year`'s tree; another department's days never count.
+    On one day the nearest organization's entry wins (a department may work a province's day off)."""
+    tree = organization_tree(year=year)
+    chain = [organization_id] + [node.org_id for node in tree.ancestors(organization_id)]
+    depth = {org_id: position for position, org_id in enumerate(chain)}
+    kinds: dict[date, tuple[int, str]] = {}
+    for org_id, day, kind in CalendarDay.objects.filter(organization_id__in=chain).values_list(
+        "organization_id", "day", "kind"
+    ):
+        if day not in kinds or depth[org_id] < kinds[day][0]:
+            kinds[day] = (depth[org_id], kind)
     return WorkingCalendar(
-        extra_days_off=[d for d, k in days if k == DayOffKind.OFF],
-        extra_workdays=[d for d, k in days if k == DayOffKind.WORK],
+        extra_days_off=[d for d, (_, k) in kinds.items() if k == DayOffKind.OFF],
+        extra_workdays=[d for d, (_, k) in kinds.items() if k == DayOffKind.WORK],
     )
+
+
+def plan_calendar(plan: Plan) -> WorkingCalendar:
+    return working_calendar(organization_id=plan.organization_id, year=plan.year)
 
 
 @dataclass
@@ -110,7 +133,7 @@ def plan_import(*, fields: PlanFields, drafts: list[TaskDraft], unit_choices: di
     if not drafts:
         raise ApplicationError(ERR_NO_TASKS)
     plan = plan_create(fields=fields, by=by)
-    calendar = working_calendar()
+    calendar = plan_calendar(plan)
     for position, draft in enumerate(drafts, start=1):
         lead, coordinating = list(draft.lead_ids), list(draft.coordinating_ids)
         unresolved = []
@@ -225,7 +248,7 @@ def occurrences_generate(*, task: Task, year: int, calendar: WorkingCalendar | N
     existing = set(task.occurrences.values_list("key", flat=True))
     new = [
         Occurrence(task=task, key=o.key, label=o.label, due=o.due, starts=o.starts, review=o.review)
-        for o in expand(task.deadline_rule, year, calendar or working_calendar())
+        for o in expand(task.deadline_rule, year, calendar or plan_calendar(task.plan))
         if o.key not in existing
     ]
     Occurrence.objects.bulk_create(new)
@@ -307,7 +330,7 @@ def occurrence_record_event(*, occurrence: Occurrence, event_date: date) -> None
     inner = next((r for r in rule.get("rules", [rule]) if r.get("kind") == "after_event"), None)
     if inner is None:
         raise ApplicationError(ERR_NOT_EVENT)
-    calendar = working_calendar()
+    calendar = plan_calendar(occurrence.task.plan)
     occurrence.event_date = event_date
     occurrence.due = due_after_event(inner, event_date, calendar)
     if cascade:
@@ -356,3 +379,31 @@ def extension_decide(*, request: ExtensionRequest, by, approve: bool, note: str 
         Occurrence.objects.filter(pk=occurrence.pk).update(due=request.new_due, version=F("version") + 1)
         changes = {"due": (occurrence.due, request.new_due)}
         _audit_update(occurrence, by=by, organization_id=organization_id, changes=changes)
+
+
+def _calendar_check(*, by, organization_id: int, year: int) -> None:
+    if not access_for_user(by, year).can(Perm.ORG_MANAGE, organization_id):
+        raise ApplicationError(ERR_CALENDAR_FORBIDDEN, field="organization")
+
+
+@transaction.atomic
+def calendar_day_set(*, by, organization_id: int, day: date, kind: str, note: str = "") -> CalendarDay:
+    """Add (or change) a day off / make-up day of one organization. Only an admin of that
+    organization or of one above it (or a superuser) may: it moves the deadlines of its plans."""
+    _calendar_check(by=by, organization_id=organization_id, year=day.year)
+    organization = Organization.objects.get(pk=organization_id)
+    if organization.kind == OrganizationKind.UNIT:
+        raise ApplicationError(ERR_CALENDAR_KIND, field="organization")
+    entry = CalendarDay.objects.filter(organization=organization, day=day).first() or CalendarDay(
+        organization=organization, day=day
+    )
+    entry.kind, entry.note = kind, note
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def calendar_day_delete(*, by, entry: CalendarDay) -> None:
+    _calendar_check(by=by, organization_id=entry.organization_id, year=entry.day.year)
+    entry.delete()

@@ -479,16 +479,34 @@ def progress_file(request, pk: int):
 
 @perm_required(Perm.ORG_MANAGE)
 def calendar_days(request):
-    form = CalendarDayForm(request.POST or None)
+    access = access_for(request)
+    managed = access.org_ids_with(Perm.ORG_MANAGE)
+    organizations = [
+        (n.org_id, n.name) for n, _ in access.tree.walk(only=set(managed)) if n.kind != OrganizationKind.UNIT
+    ]
+    form = CalendarDayForm(request.POST or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
-        CalendarDay.objects.update_or_create(day=form.cleaned_data["day"], defaults=form.cleaned_data)
-        messages.success(request, "Đã lưu ngày nghỉ bù / làm bù. Hạn theo ngày làm việc sẽ tính theo lịch mới.")
-        return redirect("plans:calendar_days")
-    return render(request, "plans/calendar_days.html", {"form": form, "days": CalendarDay.objects.all()})
+        data = form.cleaned_data
+        saved = call_service(
+            form,
+            lambda: services.calendar_day_set(
+                by=request.user, organization_id=data["organization"], day=data["day"], kind=data["kind"],
+                note=data["note"],
+            ),
+        )  # fmt: skip
+        if saved:
+            messages.success(request, "Đã lưu ngày nghỉ bù / làm bù. Hạn theo ngày làm việc sẽ tính theo lịch mới.")
+            return redirect("plans:calendar_days")
+    days = selectors.calendar_days_for(managed_ids=managed, tree=access.tree)
+    return render(request, "plans/calendar_days.html", {"form": form, "days": days})
 
 
 @require_POST
 @perm_required(Perm.ORG_MANAGE)
 def calendar_day_delete(request, pk: int):
-    get_object_or_404(CalendarDay, pk=pk).delete()
+    entry = get_object_or_404(CalendarDay, pk=pk)
+    try:
+        services.calendar_day_delete(by=request.user, entry=entry)
+    except ApplicationError as error:
+        raise PermissionDenied(error.message) from error
     return redirect("plans:calendar_days")

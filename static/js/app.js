@@ -22,3 +22,21 @@
     if (box) box.classList.remove("alert-danger");
   });
 })();
+
+// Behaviour that used to sit in inline handlers, which the Content-Security-Policy forbids:
+// <select data-autosubmit> submits its form, [data-dismiss-parent] hides its parent,
+// <form data-confirm="…"> asks before it is sent.
+(function () {
+  document.addEventListener("change", function (event) {
+    var field = event.target.closest("[data-autosubmit]");
+    if (field && field.form) field.form.submit();
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-dismiss-parent]");
+    if (button) button.parentElement.classList.add("d-none");
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+})();

@@ -59,10 +59,21 @@ def allow_orm_beside_playwright():
 
 @pytest.fixture(autouse=True)
 def report_browser_errors(page):
-    """Print failed responses and console errors; pytest shows them when a browser test fails."""
+    """Print failed responses and console errors; pytest shows them when a browser test fails.
+    A Content-Security-Policy violation fails the test: every journey checks the policy too."""
+    violations: list[str] = []
+
+    def console(message) -> None:
+        if message.type == "error":
+            print(f"console: {message.text}")
+            if "Content Security Policy" in message.text:
+                violations.append(f"{page.url}: {message.text}")
+
     page.on("response", lambda r: r.status >= 400 and print(f"HTTP {r.status} {r.request.method} {r.url}"))
-    page.on("console", lambda m: m.type == "error" and print(f"console: {m.text}"))
+    page.on("console", console)
     page.on("pageerror", lambda error: print(f"page error: {error}"))
+    yield
+    assert violations == [], "Content-Security-Policy violations"
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ def test_the_form_wraps_the_timing_into_an_internal_deadline_that_skips_tet(logi
 
 
 def test_quarterly_internal_deadlines_skip_weekends_and_the_offices_own_days_off(task):
-    CalendarDay.objects.create(day=date(2025, 9, 12), kind=DayOffKind.OFF, note="Nghỉ bù")
+    CalendarDay.objects.create(organization=task.plan.organization, day=date(2025, 9, 12), kind=DayOffKind.OFF)
     services.task_update(
         task=task, number="1", group="", content="Báo cáo quý", product="", timing_text="Ngày 18 của tháng cuối quý",
         lead=[Organization.objects.get(code="bp-stnmt-tt").pk], coordinating=[], responsible="", criteria_codes=[],

@@ -262,3 +262,22 @@ def test_days_late_counts_calendar_days_until_done_or_today():
 
 def test_completion_ratio_counts_done_over_due():
     assert completion_ratio(["done_on_time", "done_late", "overdue", "not_due", "due_soon"]) == (2, 3)
+
+
+def test_five_working_days_from_22_04_2025_count_the_make_up_saturday_26_04():
+    # 2025: Friday 02/05 is a day off swapped for Saturday 26/04, a working day for civil servants.
+    rule = parse_timing("05 ngày làm việc kể từ ngày nhận văn bản", 2025).rule
+    calendar = WorkingCalendar()
+    assert calendar.is_working_day(date(2025, 4, 26))
+    assert not calendar.is_working_day(date(2025, 5, 2))
+    assert not calendar.is_working_day(date(2025, 4, 27))
+    assert due_after_event(rule, date(2025, 4, 22)) == date(2025, 4, 28)
+    assert calendar.subtract_working_days(date(2025, 4, 28), 1) == date(2025, 4, 26)
+
+
+def test_an_organizations_own_day_off_wins_over_a_national_make_up_saturday():
+    calendar = WorkingCalendar(extra_days_off=[date(2025, 4, 26)])
+    assert not calendar.is_working_day(date(2025, 4, 26))
+    assert calendar.add_working_days(date(2025, 4, 22), 5) == date(2025, 4, 29)
+    # Saturdays of other years stay weekends unless the package lists them for that year.
+    assert not WorkingCalendar().is_working_day(date(2024, 4, 27))
