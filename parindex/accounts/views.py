@@ -25,6 +25,11 @@ MSG_LOCKED_OUT = (
     "từ máy của bạn bị tạm khóa {minutes} phút. Hãy thử lại sau hoặc liên hệ quản trị hệ thống."
 )
 
+MSG_LAST_ROLE_REVOKED = (
+    "Đã thu hồi vai trò. Tài khoản “{username}” không còn vai trò nào trong phạm vi quản lý của bạn nên "
+    "không còn trong danh sách người dùng của bạn."
+)
+
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
@@ -172,5 +177,9 @@ def membership_delete(request, pk: int, membership_pk: int):
     scope = access_for(request).org_ids_with(Perm.USER_MANAGE)
     membership = get_object_or_404(Membership, pk=membership_pk, user=user, organization_id__in=scope)
     membership_remove(membership=membership)
+    if user_in_scope(access=access_for(request), pk=pk) is None:
+        # His last role here is gone: the account is no longer this admin's to open.
+        messages.success(request, MSG_LAST_ROLE_REVOKED.format(username=user.username))
+        return redirect("accounts:user_list")
     messages.success(request, "Đã thu hồi vai trò.")
     return redirect("accounts:user_edit", pk=pk)

@@ -339,3 +339,15 @@ def test_a_user_changes_his_own_password(client):
     assert not can_log_in(client, "chuyenvien", DEMO_PASSWORD)
     (entry,) = password_entries(User.objects.get(username="chuyenvien"))
     assert entry.changes_dict["password"][1] == services.AUDIT_PASSWORD_OWN
+
+
+def test_revoking_the_last_local_role_hands_the_account_back_to_superusers(client, login_as):
+    target = User.objects.get(username="chuyenvien")
+    login_as("admin")
+    (membership,) = target.memberships.all()
+    response = client.post(reverse("accounts:membership_delete", args=[target.pk, membership.pk]))
+    assert response.url == reverse("accounts:user_list")
+    assert client.get(edit_url(target)).status_code == 404
+    assert takeover_post(client, target).status_code == 404
+    target.refresh_from_db()
+    assert target.check_password(DEMO_PASSWORD)
