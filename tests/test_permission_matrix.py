@@ -147,6 +147,8 @@ CASES = [
         lambda: [user("chuyenvien"), Membership.objects.get(user__username="chuyenvien").pk],
         "post",
     ),
+    Case("password_change", "accounts:password_change", dict.fromkeys(LOGGED_IN, OK)),
+    Case("password_change_done", "accounts:password_change_done", dict.fromkeys(LOGGED_IN, OK)),
     Case("criteria_sets", "criteria:set_list", EVERY_ROLE),
     Case("criteria_set", "criteria:set_detail", EVERY_ROLE, lambda: ["bp-stnmt-2024"]),
     Case("criterion", "criteria:criterion_detail", EVERY_ROLE, lambda: ["dn-sct-2019", "1.1.2"]),

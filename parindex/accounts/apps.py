@@ -10,4 +10,6 @@ class AccountsConfig(AppConfig):
 
         from parindex.accounts.models import User
 
-        auditlog.register(User, exclude_fields=["id", "password", "last_login", "date_joined"])
+        # The password is recorded by the services as "changed, by whom", never as its hash; the
+        # must-change flag goes with it.
+        auditlog.register(User, exclude_fields=["id", "password", "must_change_password", "last_login", "date_joined"])

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from parindex.core.forms import BootstrapFormMixin
 from parindex.organizations.permissions import Role
@@ -23,6 +23,10 @@ class LoginForm(BootstrapFormMixin, AuthenticationForm):
         self.fields["password"].label = "Mật khẩu"
 
 
+def _organization_choices(tree: OrgTree, org_ids: frozenset[int]) -> list[tuple[int, str]]:
+    return [(node.org_id, "— " * depth + node.name) for node, depth in tree.walk(only=set(org_ids))]
+
+
 class UserCreateForm(BootstrapFormMixin, forms.Form):
     username = forms.RegexField(
         label="Tên đăng nhập",
@@ -33,7 +37,18 @@ class UserCreateForm(BootstrapFormMixin, forms.Form):
     full_name = forms.CharField(label="Họ và tên", max_length=150)
     email = forms.EmailField(label="Thư điện tử", required=False)
     phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
-    password = forms.CharField(label="Mật khẩu", widget=forms.PasswordInput(render_value=True), strip=False)
+    password = forms.CharField(
+        label="Mật khẩu ban đầu",
+        widget=forms.PasswordInput(render_value=True),
+        strip=False,
+        help_text="Người dùng sẽ phải đổi mật khẩu này ở lần đăng nhập đầu tiên.",
+    )
+    organization = forms.TypedChoiceField(label="Cơ quan, đơn vị", coerce=int)
+    role = forms.ChoiceField(label="Vai trò", choices=Role.choices, initial=Role.STAFF)
+
+    def __init__(self, *args, tree: OrgTree, org_ids: frozenset[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = _organization_choices(tree, org_ids)
 
 
 class UserEditForm(BootstrapFormMixin, forms.Form):
@@ -46,7 +61,7 @@ class UserEditForm(BootstrapFormMixin, forms.Form):
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=True),
-        help_text="Để trống nếu không đổi mật khẩu.",
+        help_text="Để trống nếu không đổi mật khẩu. Người dùng sẽ phải đổi mật khẩu mới ở lần đăng nhập sau.",
     )
 
 
@@ -56,6 +71,19 @@ class MembershipForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, tree: OrgTree, org_ids: frozenset[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].choices = [
-            (node.org_id, "— " * depth + node.name) for node, depth in tree.walk(only=set(org_ids))
-        ]
+        self.fields["organization"].choices = _organization_choices(tree, org_ids)
+
+
+class OwnPasswordChangeForm(BootstrapFormMixin, PasswordChangeForm):
+    """Django's form (old password checked, new one typed twice and validated); the view saves
+    through the service, which audits the change and lifts the must-change flag."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Mật khẩu hiện tại"
+        self.fields["new_password1"].label = "Mật khẩu mới"
+        self.fields["new_password2"].label = "Nhập lại mật khẩu mới"
+        self.fields["new_password1"].help_text = (
+            "Ít nhất 8 ký tự; không quá giống tên đăng nhập hay họ tên; không phải mật khẩu quá phổ biến "
+            "và không chỉ gồm chữ số."
+        )
