@@ -13,7 +13,6 @@ from parindex.organizations.access import Access, access_for
 from parindex.organizations.models import OrganizationKind
 from parindex.organizations.permissions import Perm
 
-
 # The largest id the database holds: a bigger one in a URL is a 404, not an overflow (a 500).
 MAX_ID = 2**63 - 1
 

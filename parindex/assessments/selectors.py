@@ -266,12 +266,16 @@ def missing_before(*, assessment: Assessment) -> Missing:
     """In one query: the leaves that would enter the index without points, and the explanation
     requests nobody answered."""
     missing = Missing()
+    # Before appraisal, the criteria the appraisers score are nobody's omission yet.
+    appraisers_later = assessment.state == State.DRAFT
     answers = Answer.objects.filter(assessment=assessment).select_related("criterion").order_by("criterion__position")
     for answer in answers:
         criterion = answer.criterion
         if criterion.scoring == Scoring.SURVEY and answer.self_points is None:
             missing.survey.append(criterion.code)
-        elif leaf_points(answer, criterion)["final"] is None:
+        elif leaf_points(answer, criterion)["final"] is None and not (
+            appraisers_later and criterion.scoring == Scoring.APPRAISER
+        ):
             missing.unscored.append(criterion.code)
         if answer.explanation_requested and not answer.reply.strip():
             missing.unreplied.append(criterion.code)

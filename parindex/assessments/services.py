@@ -27,11 +27,6 @@ from parindex.assessments.models import (
     Transition,
     UnitSubmission,
 )
-from parindex.core.errors import ApplicationError
-from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignment, Scoring
-from parindex.engine.numbers import fmt, to_decimal
-from parindex.engine.rules import compile_rule
-from parindex.organizations.models import Membership
 from parindex.assessments.policy import (  # noqa: F401 (the refusals' texts, for the callers and tests)
     ERR_AFTER_DEADLINE,
     ERR_EVIDENCE_STATE,
@@ -46,7 +41,12 @@ from parindex.assessments.policy import (  # noqa: F401 (the refusals' texts, fo
     Action,
     Forbidden,
 )
+from parindex.core.errors import ApplicationError
+from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignment, Scoring
+from parindex.engine.numbers import fmt, to_decimal
+from parindex.engine.rules import compile_rule
 from parindex.organizations.access import access_for_user
+from parindex.organizations.models import Membership
 from parindex.organizations.permissions import ROLE_PERMISSIONS, Perm
 from parindex.organizations.selectors import organization_names, organization_tree
 from parindex.plans.models import Occurrence, PlanKind

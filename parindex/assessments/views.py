@@ -201,11 +201,13 @@ def assessment_detail(request, pk: int):
             "transition": transition,
             "units_to_submit": [
                 (
-                    u, tree.nodes[u].name if u in tree.nodes else "", u in facts.submitted_units,
+                    u,
+                    tree.nodes[u].name if u in tree.nodes else "",
+                    u in facts.submitted_units,
                     policy.allows(Action.UNIT_SUBMIT, rights=rights, facts=facts, unit_id=u),
                 )
                 for u in sorted(rights.submit_units)
-            ],  # fmt: skip
+            ],
             "lost": [
                 (
                     row,
@@ -357,7 +359,7 @@ def reply_save(request, pk: int):
 @require_POST
 @login_required
 def unit_submit(request, pk: int, unit_id: int):
-    assessment, rights = assessment_for(request, pk)
+    assessment, _rights = assessment_for(request, pk)
     try:
         services.unit_submit(assessment=assessment, unit_id=unit_id, by=request.user, today=_today())
         messages.success(request, "Đã gửi kết quả tự chấm của đơn vị; số liệu của đơn vị đã khóa.")
@@ -371,7 +373,7 @@ def unit_submit(request, pk: int, unit_id: int):
 @require_POST
 @login_required
 def transition(request, pk: int):
-    assessment, rights = assessment_for(request, pk)
+    assessment, _rights = assessment_for(request, pk)
     target = request.POST.get("to", "")
     if target not in policy.TRANSITION_FOR:
         return _bad_request(ERR_BAD_TARGET)
@@ -433,7 +435,9 @@ def what_if(request, pk: int):
     changed = selectors.sheet_for(assessment=assessment, overrides=overrides) if overrides else base
     # Only against the indices the user may already see: ranking against hidden ones lets a
     # few guesses (a binary search on the points) recover them.
-    others = [r for r in visible_round_results(access_for(request), assessment.round) if r.assessment.pk != assessment.pk]
+    others = [
+        r for r in visible_round_results(access_for(request), assessment.round) if r.assessment.pk != assessment.pk
+    ]
     new_rank = 1 + sum(1 for r in others if r.index > changed.index())
     at_risk = sorted(
         (row for row in base.rows if row.is_leaf and (row.points["final"] is None or row.lost > 0)),
@@ -513,7 +517,7 @@ def evidence_file(request, pk: int):
 @require_POST
 @login_required
 def prefill_refresh(request, pk: int):
-    assessment, rights = assessment_for(request, pk)
+    assessment, _rights = assessment_for(request, pk)
     try:
         filled = services.prefill_refresh(assessment=assessment, by=request.user, today=_today())
     except policy.Forbidden as error:

@@ -318,11 +318,17 @@ def test_appraisal_rounds_explanations_and_the_final_column():
         services.reply_save(
             answer=a, reply="muộn", expected_version=a.version, by=user("dn.vanphong"), today=TODAY + timedelta(days=41)
         )
-    services.reply_save(answer=a, reply="Bổ sung báo cáo số 12", expected_version=a.version, by=user("dn.vanphong"), today=TODAY)
+    services.reply_save(
+        answer=a, reply="Bổ sung báo cáo số 12", expected_version=a.version, by=user("dn.vanphong"), today=TODAY
+    )
     with pytest.raises(ApplicationError, match="Người khác vừa lưu"):
-        services.reply_save(answer=a, reply="ghi đè bản cũ", expected_version=a.version, by=user("dn.vanphong"), today=TODAY)
+        services.reply_save(
+            answer=a, reply="ghi đè bản cũ", expected_version=a.version, by=user("dn.vanphong"), today=TODAY
+        )
     with pytest.raises(ApplicationError, match="không có yêu cầu giải trình"):
-        services.reply_save(answer=answer(assessment, "1.2.1"), reply="x", expected_version=0, by=user("dn.vanphong"), today=TODAY)
+        services.reply_save(
+            answer=answer(assessment, "1.2.1"), reply="x", expected_version=0, by=user("dn.vanphong"), today=TODAY
+        )
     step(assessment, State.APPRAISAL_2)
     a = answer(assessment, "1.1.2")
     services.appraisal_save(
