@@ -149,9 +149,7 @@ def _remediation(assessment):
 
 def _compile_by_appraiser(assessment):
     score_everything(assessment)
-    services.assessment_transition(
-        assessment=assessment, to_state=State.SUBMITTED, by=person("dn.thamdinh"), confirmed=True
-    )
+    services.assessment_transition(assessment=assessment, to_state=State.SUBMITTED, by=person("dn.thamdinh"))
     return lambda: Assessment.objects.get(pk=assessment.pk).state == State.DRAFT
 
 
@@ -232,6 +230,7 @@ def test_finalizing_lists_open_explanations_and_the_survey_area_and_survey_point
     appraiser = person("dn.thamdinh")
     client.force_login(appraiser)
     page = client.get(assessment.get_absolute_url()).content.decode()
+    assert 'data-testid="missing"' in page
     missing = page.split('data-testid="missing"')[1].split("</ul>")[0]
     assert "Lĩnh vực điều tra xã hội học chưa có điểm" in missing
     assert "1 yêu cầu giải trình chưa được trả lời" in missing
