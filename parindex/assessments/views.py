@@ -179,6 +179,7 @@ def assessment_detail(request, pk: int):
             "to": policy.TRANSITION_TO[step], "label": TRANSITION_LABELS[step], "irreversible": irreversible,
             # what the step would leave out of the index, shown before the person confirms
             "missing": selectors.missing_before(assessment=assessment) if irreversible else None,
+            "unscored_blocks": step == Action.SUBMIT,  # the self-scores must be complete to compile
         }  # fmt: skip
     tree = access_for(request).tree
     return render(
