@@ -13,6 +13,9 @@ from parindex.organizations.access import Access, access_for
 from parindex.organizations.models import OrganizationKind
 from parindex.organizations.permissions import Perm
 
+# The largest id the database holds: a bigger one in a URL is a 404, not an overflow (a 500).
+MAX_ID = 2**63 - 1
+
 
 @dataclass
 class AssessmentRights:
@@ -49,6 +52,8 @@ def rights_for(access: Access, organization_id: int) -> AssessmentRights:
 
 
 def assessment_for(request, pk: int) -> tuple[Assessment, AssessmentRights]:
+    if pk > MAX_ID:
+        raise Http404
     assessment = Assessment.objects.select_related("round", "round__criteria_set", "organization").filter(pk=pk).first()
     if assessment is None:
         raise Http404

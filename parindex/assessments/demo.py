@@ -9,12 +9,14 @@ import zlib
 from datetime import date, timedelta
 from decimal import Decimal
 
+from parindex.accounts.models import User
 from parindex.assessments.models import Answer, AssessmentRound, State
 from parindex.assessments.services import appraisal_save, reply_save, round_open
 from parindex.assessments.services import assessment_transition as transition
 from parindex.criteria.models import CriteriaSet, Scoring
 from parindex.engine.rules import InputField, compile_rule
-from parindex.organizations.models import Organization
+from parindex.organizations.models import Membership, Organization
+from parindex.organizations.permissions import Role
 
 TITLE = "Tự đánh giá Chỉ số CCHC năm 2019 — Sở Công Thương (bộ tiêu chí 100 điểm)"
 
@@ -28,15 +30,20 @@ def load_demo_assessment(*, today: date) -> int:
         closes_on=today + timedelta(days=30), explanation_deadline=today + timedelta(days=60),
         organization_ids=list(Organization.objects.filter(code__in=RANKED).values_list("pk", flat=True)), today=today,
     )  # fmt: skip
-    for assessment in assessment_round.assessments.select_related("organization"):
+    appraiser = User.objects.get(username=APPRAISER)
+    for assessment in assessment_round.assessments.select_related("organization", "round"):
         code = assessment.organization.code
         _self_score(assessment, salt=code, skip_some=code == "dn-sct")
         if code != "dn-sct":
-            _run_to_publication(assessment, salt=code, today=today)
+            _run_to_publication(
+                assessment, salt=code, today=today, coordinator=_coordinator(assessment.organization),
+                appraiser=appraiser,
+            )  # fmt: skip
     return 1
 
 
 RANKED = ("dn-sct", "dn-stc", "dn-sxd")
+APPRAISER = "dn.thamdinh"  # Sở Nội vụ Đồng Nai appraises the round
 DEMO_SURVEY_SHARE = {"dn-stc": Decimal("88.5"), "dn-sxd": Decimal("84.25")}
 
 
@@ -62,10 +69,25 @@ def _self_score(assessment, *, salt: str, skip_some: bool) -> None:
             answer.save()
 
 
-def _run_to_publication(assessment, *, salt: str, today: date) -> None:
-    """Submit, appraise (two criteria cut and flagged), explain, re-appraise, finalize, publish."""
-    transition(assessment=assessment, to_state=State.SUBMITTED, by=None, note="Dữ liệu mẫu")
-    transition(assessment=assessment, to_state=State.APPRAISAL_1, by=None)
+def _coordinator(organization) -> User:
+    """The department's CCHC coordinator who compiles and explains its assessment: the two
+    demo-only departments get one account each, without a password (nobody logs in as them)."""
+    user, created = User.objects.get_or_create(
+        username=f"demo.{organization.code}",
+        defaults={"full_name": f"Đầu mối CCHC {organization.code} (dữ liệu mẫu)"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    Membership.objects.get_or_create(user=user, organization=organization, role=Role.COORDINATOR)
+    return user
+
+
+def _run_to_publication(assessment, *, salt: str, today: date, coordinator, appraiser) -> None:
+    """Submit, appraise (two criteria cut and flagged), explain, re-appraise, finalize, publish,
+    each step by whom the workflow's policy lets do it."""
+    transition(assessment=assessment, to_state=State.SUBMITTED, by=coordinator, note="Dữ liệu mẫu")
+    transition(assessment=assessment, to_state=State.APPRAISAL_1, by=appraiser)
     answers = list(
         Answer.objects.filter(assessment=assessment, self_points__gt=0).select_related("criterion", "assessment__round")
     )
@@ -74,24 +96,25 @@ def _run_to_publication(assessment, *, salt: str, today: date) -> None:
         cut = max(Decimal(0), answer.self_points - (answer.criterion.max_points or Decimal(0)) / 2)
         appraisal_save(
             answer=answer, round_number=1, points=cut.quantize(Decimal("0.25")), request_explanation=True,
-            note="Chưa có tài liệu kiểm chứng đầy đủ (dữ liệu mẫu).", expected_version=answer.version, by=None,
+            note="Chưa có tài liệu kiểm chứng đầy đủ (dữ liệu mẫu).", expected_version=answer.version,
+            by=appraiser,
         )  # fmt: skip
-    transition(assessment=assessment, to_state=State.EXPLANATION, by=None)
+    transition(assessment=assessment, to_state=State.EXPLANATION, by=appraiser)
     for answer in flagged:
         answer.refresh_from_db()
         reply_save(
             answer=answer, reply="Bổ sung báo cáo và quyết định kèm theo (dữ liệu mẫu).",
-            expected_version=answer.version, by=None, today=today,
+            expected_version=answer.version, by=coordinator, today=today,
         )  # fmt: skip
-    transition(assessment=assessment, to_state=State.APPRAISAL_2, by=None)
+    transition(assessment=assessment, to_state=State.APPRAISAL_2, by=appraiser)
     accepted = flagged[0]
     accepted.refresh_from_db()
     appraisal_save(
         answer=accepted, round_number=2, points=accepted.self_points, request_explanation=False,
-        note="Chấp nhận giải trình.", expected_version=accepted.version, by=None,
+        note="Chấp nhận giải trình.", expected_version=accepted.version, by=appraiser,
     )  # fmt: skip
-    for state in (State.FINALIZED, State.PUBLISHED):
-        transition(assessment=assessment, to_state=state, by=None)
+    for state in (State.FINALIZED, State.PUBLISHED):  # nothing is missing: no confirmation needed
+        transition(assessment=assessment, to_state=state, by=appraiser)
 
 
 def _inputs(fields: list[InputField], roll: int, maximum: Decimal) -> dict:

@@ -235,3 +235,48 @@ def points_lost(sheet: Sheet) -> list[SheetRow]:
     """Leaves that lost points, most points lost first: next year's remediation list."""
     lost = [row for row in sheet.rows if row.is_leaf and row.lost > 0 and not row.survey_pending]
     return sorted(lost, key=lambda row: (-row.lost, row.criterion.position))
+
+
+@dataclass
+class Missing:
+    """What an irreversible step would leave out of the published index."""
+
+    unscored: list[str] = field(default_factory=list)  # criteria without points (survey area apart)
+    survey: list[str] = field(default_factory=list)  # survey-scored criteria still without points
+    unreplied: list[str] = field(default_factory=list)  # explanation requested, no reply yet
+
+    @property
+    def any(self) -> bool:
+        return bool(self.unscored or self.survey or self.unreplied)
+
+    def summary(self) -> str:
+        parts = []
+        for label, codes in (
+            ("tiêu chí chưa có điểm", self.unscored),
+            ("tiêu chí điều tra xã hội học chưa có điểm", self.survey),
+            ("yêu cầu giải trình chưa được trả lời", self.unreplied),
+        ):
+            if codes:
+                shown = ", ".join(codes[:10]) + (" …" if len(codes) > 10 else "")
+                parts.append(f"{len(codes)} {label} ({shown})")
+        return "; ".join(parts)
+
+
+def missing_before(*, assessment: Assessment) -> Missing:
+    """In one query: the leaves that would enter the index without points, and the explanation
+    requests nobody answered."""
+    missing = Missing()
+    # Before appraisal, the criteria the appraisers score are nobody's omission yet.
+    appraisers_later = assessment.state == State.DRAFT
+    answers = Answer.objects.filter(assessment=assessment).select_related("criterion").order_by("criterion__position")
+    for answer in answers:
+        criterion = answer.criterion
+        if criterion.scoring == Scoring.SURVEY and answer.self_points is None:
+            missing.survey.append(criterion.code)
+        elif leaf_points(answer, criterion)["final"] is None and not (
+            appraisers_later and criterion.scoring == Scoring.APPRAISER
+        ):
+            missing.unscored.append(criterion.code)
+        if answer.explanation_requested and not answer.reply.strip():
+            missing.unreplied.append(criterion.code)
+    return missing

@@ -13,9 +13,11 @@ from decimal import Decimal
 from auditlog.models import LogEntry
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
+from parindex.assessments import policy
+from parindex.assessments.access import AssessmentRights, rights_for
 from parindex.assessments.models import (
-    STATE_ORDER,
     Answer,
     Assessment,
     AssessmentRound,
@@ -24,6 +26,20 @@ from parindex.assessments.models import (
     State,
     Transition,
     UnitSubmission,
+)
+from parindex.assessments.policy import (  # noqa: F401 (the refusals' texts, for the callers and tests)
+    ERR_AFTER_DEADLINE,
+    ERR_EVIDENCE_STATE,
+    ERR_EXPLANATION_LATE,
+    ERR_NOT_APPRAISAL,
+    ERR_NOT_DRAFT,
+    ERR_NOT_EXPLANATION,
+    ERR_NOT_FLAGGED,
+    ERR_SKIP,
+    ERR_SURVEY_SCORED,
+    ERR_UNIT_LOCKED,
+    Action,
+    Forbidden,
 )
 from parindex.core.errors import ApplicationError
 from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignment, Scoring
@@ -36,25 +52,15 @@ from parindex.organizations.selectors import organization_names, organization_tr
 from parindex.plans.models import Occurrence, PlanKind
 from parindex.plans.services import upload_validate
 
-ERR_NOT_DRAFT = "Bản đánh giá đang ở bước “{state}”: không sửa số liệu tự chấm được nữa."
-ERR_UNIT_LOCKED = "Đơn vị đã gửi kết quả tự chấm; số liệu đã khóa."
-ERR_AFTER_DEADLINE = "Đã quá hạn tự đánh giá ({deadline:%d/%m/%Y}); không sửa được nữa."
 ERR_STALE = "Người khác vừa lưu tiêu chí này ({who}); hãy tải lại để xem số liệu mới rồi sửa tiếp."
-ERR_SURVEY_SCORED = "Tiêu chí chấm bằng điều tra xã hội học: điểm lấy từ kết quả khảo sát, không tự nhập."
 ERR_UNITS_WAITING = "Còn {count} đơn vị chưa gửi kết quả tự chấm: {names}."
-ERR_EVIDENCE_STATE = "Bản đánh giá đang ở bước “{state}”: không thêm tài liệu kiểm chứng được."
 ERR_EVIDENCE_NO_FILE = "Hãy đính kèm ít nhất một tệp (PDF, DOCX, XLSX hoặc ảnh)."
 ERR_OVERRIDE_REASON = "Số liệu khác với số liệu có sẵn từ {source}: hãy ghi lý do sửa."
-ERR_SKIP = "Không chuyển từ “{current}” sang “{target}” được: phải đi lần lượt từng bước."
 ERR_UNANSWERED = "Còn {count} tiêu chí chưa chấm: {codes}."
 ERR_NEEDS_JUSTIFICATION = (
     "Tiêu chí {codes} có điểm nhưng chưa có tài liệu kiểm chứng: hãy thêm tài liệu hoặc giải trình."
 )
-ERR_NOT_APPRAISAL = "Chỉ chấm thẩm định trong bước thẩm định vòng {round}."
 ERR_POINTS_RANGE = "Điểm phải từ {low} đến {high}."
-ERR_NOT_EXPLANATION = "Chỉ giải trình trong bước giải trình."
-ERR_EXPLANATION_LATE = "Đã quá hạn giải trình ({deadline:%d/%m/%Y})."
-ERR_NOT_FLAGGED = "Tiêu chí này không có yêu cầu giải trình."
 ERR_NO_ORGS = "Hãy chọn ít nhất một cơ quan được đánh giá."
 ERR_DATES = "Hạn tự đánh giá phải sau ngày mở và trước hạn giải trình."
 ERR_ROUND_NOT_DEPARTMENT = "Chỉ đưa sở, ban, ngành vào đợt đánh giá."
@@ -62,9 +68,56 @@ ERR_ROUND_APPRAISING_BODY = "“{name}” là cơ quan thẩm định: không đ
 ERR_ROUND_NOT_YOURS = (
     "Bạn không mở được đợt đánh giá cho “{name}”: chỉ cho sở của mình hoặc sở mình được giao thẩm định."
 )
+ERR_NO_ACTOR = "Không rõ ai thực hiện thao tác này: mọi thay đổi bản đánh giá phải gắn với một người dùng."
+ERR_JUSTIFICATION_REQUIRED = (
+    "Tiêu chí có {points} điểm nhưng chưa có tài liệu kiểm chứng: hãy ghi giải trình hoặc thêm tài liệu kiểm chứng "
+    "trước khi lưu."
+)
+ERR_CONFIRM_MISSING = "Còn thiếu: {missing}. Hãy xem lại và xác nhận nếu vẫn muốn “{step}”."
+ERR_EVIDENCE_CRITERIA = "Chỉ gắn tài liệu kiểm chứng với tiêu chí của đơn vị mình."
 
 PLAN_CRITERION = re.compile(r"thực hiện kế hoạch (cải cách hành chính|cchc)", re.IGNORECASE)
 RATIO_KINDS = {"ratio_threshold", "all_or_nothing"}
+
+
+def rights_of(by, assessment: Assessment) -> AssessmentRights:
+    """What `by` may do on the assessment, from his memberships in the round's year."""
+    if by is None or not getattr(by, "is_authenticated", False):
+        raise Forbidden(ERR_NO_ACTOR)
+    return rights_for(access_for_user(by, assessment.round.year), assessment.organization_id)
+
+
+def facts_for(assessment: Assessment, today: date | None = None) -> policy.Facts:
+    return policy.Facts(
+        state=assessment.state,
+        today=today or timezone.localdate(),
+        closes_on=assessment.round.closes_on,
+        explanation_deadline=assessment.round.explanation_deadline,
+        submitted_units=frozenset(assessment.unit_submissions.values_list("unit_id", flat=True)),
+    )
+
+
+def criterion_facts(answer: Answer) -> policy.CriterionFacts:
+    criterion = answer.criterion
+    return policy.CriterionFacts(
+        unit_ids=frozenset(answer_units(answer)),
+        lead_ids=frozenset(answer_lead_units(answer)),
+        survey_source=survey_source(criterion) if criterion.scoring == Scoring.SURVEY else None,
+        explanation_requested=answer.explanation_requested,
+    )
+
+
+def enforce(
+    action: Action, *, assessment: Assessment, by, today: date | None = None, answer: Answer | None = None,
+    unit_id: int | None = None, rights: AssessmentRights | None = None,
+) -> AssessmentRights:  # fmt: skip
+    """Refuse (policy.Forbidden or ApplicationError) unless `by` may do `action` now."""
+    rights = rights or rights_of(by, assessment)
+    policy.check(
+        action, rights=rights, facts=facts_for(assessment, today),
+        criterion=criterion_facts(answer) if answer is not None else None, unit_id=unit_id,
+    )  # fmt: skip
+    return rights
 
 
 def leaf_criteria(criteria_set) -> list[Criterion]:
@@ -152,9 +205,17 @@ def known_inputs(
     }, f"{label}: {done}/{len(due)} kỳ đến hạn đã hoàn thành (tính đến {today:%d/%m/%Y})"
 
 
+@transaction.atomic
+def prefill_refresh(*, assessment: Assessment, by, today: date) -> int:
+    """The coordinator's "refresh the known figures", in self-assessment only."""
+    enforce(Action.PREFILL_REFRESH, assessment=assessment, by=by, today=today)
+    return answers_prefill(assessment=assessment, today=today)
+
+
 def answers_prefill(*, assessment: Assessment, today: date) -> int:
     """Fill (again) the answers nobody has saved by hand from what the system knows today; the
-    criteria of units that have already submitted stay as they were submitted."""
+    criteria of units that have already submitted stay as they were submitted. Nobody's act:
+    the round's opening calls it; people go through prefill_refresh()."""
     if assessment.state != State.DRAFT:
         raise ApplicationError(ERR_NOT_DRAFT.format(state=assessment.get_state_display()))
     submitted = set(assessment.unit_submissions.values_list("unit_id", flat=True))
@@ -229,19 +290,18 @@ def answer_save(
     today: date,
 ) -> Answer:  # fmt: skip
     assessment = answer.assessment
-    if assessment.state != State.DRAFT:
-        raise ApplicationError(ERR_NOT_DRAFT.format(state=assessment.get_state_display()))
-    if today > assessment.round.closes_on:
-        raise ApplicationError(ERR_AFTER_DEADLINE.format(deadline=assessment.round.closes_on))
-    # The lead unit's submission locks the criterion; a coordinating unit's does not lock the lead.
-    if UnitSubmission.objects.filter(assessment=assessment, unit_id__in=answer_lead_units(answer)).exists():
-        raise ApplicationError(ERR_UNIT_LOCKED)
-    if answer.criterion.scoring == Scoring.SURVEY and survey_source(answer.criterion) != "external":
-        raise ApplicationError(ERR_SURVEY_SCORED)
+    enforce(Action.SELF_SCORE, assessment=assessment, by=by, today=today, answer=answer)
     if answer.prefill_source and _differs(answer.inputs, raw_inputs) and not override_reason.strip():
         raise ApplicationError(ERR_OVERRIDE_REASON.format(source=answer.prefill_source), field="override_reason")
     before = copy.copy(answer)
     _score(answer, raw_inputs)
+    # As the form's label says: points without evidence need a justification, at save time
+    # already (not only when the unit submits).
+    if (
+        answer.self_points is not None and answer.self_points > 0 and not justification.strip()
+        and not Evidence.objects.filter(organization_id=assessment.organization_id, criteria=answer.criterion).exists()
+    ):  # fmt: skip
+        raise ApplicationError(ERR_JUSTIFICATION_REQUIRED.format(points=fmt(answer.self_points)), field="justification")
     _claim(
         before, expected_version, by,
         inputs=answer.inputs, self_points=answer.self_points, self_excluded=answer.self_excluded,
@@ -279,14 +339,6 @@ def _audit_text(value) -> str:
 def survey_source(criterion: Criterion) -> str:
     """Where a survey-scored criterion's share comes from (the survey rule's `source`)."""
     return str((criterion.rule or {}).get("source") or "sipas")
-
-
-def may_self_score(answer: Answer, *, input_all: bool) -> bool:
-    """Survey points come from the campaigns, except an outside survey's share, which only the
-    coordinator (who receives that survey's result) types in."""
-    if answer.criterion.scoring != Scoring.SURVEY:
-        return True
-    return input_all and survey_source(answer.criterion) == "external"
 
 
 def _differs(known: dict, given: dict) -> bool:
@@ -352,18 +404,30 @@ def units_not_submitted(assessment: Assessment) -> list[tuple[int, str]]:
 
 @transaction.atomic
 def unit_submit(*, assessment: Assessment, unit_id: int, by, today: date) -> UnitSubmission:
-    if assessment.state != State.DRAFT:
-        raise ApplicationError(ERR_NOT_DRAFT.format(state=assessment.get_state_display()))
+    enforce(Action.UNIT_SUBMIT, assessment=assessment, by=by, today=today, unit_id=unit_id)
     _check_complete(assessment, {unit_id})
     submission, _ = UnitSubmission.objects.get_or_create(assessment=assessment, unit_id=unit_id, defaults={"by": by})
     return submission
 
 
 @transaction.atomic
-def assessment_transition(*, assessment: Assessment, to_state: str, by, note: str = "") -> None:
+def assessment_transition(
+    *, assessment: Assessment, to_state: str, by, note: str = "", confirmed: bool = False
+) -> None:
+    """One step on; an irreversible one (compile, finalize, publish) with something still
+    missing only once the person has seen the list and confirmed."""
+    from parindex.assessments.selectors import missing_before  # selectors import this module
+
     current = assessment.state
-    if to_state not in STATE_ORDER or STATE_ORDER.index(to_state) != STATE_ORDER.index(current) + 1:
-        raise ApplicationError(ERR_SKIP.format(current=State(current).label, target=State(to_state).label))
+    action = policy.TRANSITION_FOR.get(to_state)
+    if action is None:
+        raise ApplicationError(ERR_SKIP.format(current=State(current).label, target=to_state))
+    enforce(action, assessment=assessment, by=by)
+    if action in policy.IRREVERSIBLE and not confirmed:
+        missing = missing_before(assessment=assessment)
+        if missing.any:
+            step = State(to_state).label
+            raise ApplicationError(ERR_CONFIRM_MISSING.format(missing=missing.summary(), step=step))
     if to_state == State.SUBMITTED:
         _check_complete(assessment, None)
         waiting = units_not_submitted(assessment)
@@ -381,9 +445,10 @@ def appraisal_save(
     *, answer: Answer, round_number: int, points: Decimal, note: str, request_explanation: bool,
     expected_version: int, by,
 ) -> None:  # fmt: skip
-    state = State.APPRAISAL_1 if round_number == 1 else State.APPRAISAL_2
-    if answer.assessment.state != state:
-        raise ApplicationError(ERR_NOT_APPRAISAL.format(round=round_number))
+    if round_number not in (1, 2):
+        raise ApplicationError(ERR_NOT_APPRAISAL.format(round="1 hoặc 2"))
+    action = Action.APPRAISE_1 if round_number == 1 else Action.APPRAISE_2
+    enforce(action, assessment=answer.assessment, by=by, answer=answer)
     maximum = answer.criterion.max_points or Decimal(0)
     low = -maximum if _signed(answer.criterion) else Decimal(0)
     if not low <= points <= maximum:
@@ -406,13 +471,7 @@ def _signed(criterion: Criterion) -> bool:
 
 
 def reply_save(*, answer: Answer, reply: str, expected_version: int, by, today: date) -> None:
-    assessment = answer.assessment
-    if assessment.state != State.EXPLANATION:
-        raise ApplicationError(ERR_NOT_EXPLANATION)
-    if today > assessment.round.explanation_deadline:
-        raise ApplicationError(ERR_EXPLANATION_LATE.format(deadline=assessment.round.explanation_deadline))
-    if not answer.explanation_requested:
-        raise ApplicationError(ERR_NOT_FLAGGED)
+    enforce(Action.REPLY, assessment=answer.assessment, by=by, today=today, answer=answer)
     _claim(answer, expected_version, by, reply=reply)
 
 
@@ -427,17 +486,8 @@ def evidence_criteria(assessment: Assessment, rights) -> list[Criterion]:
 
 
 def evidence_closed_reason(assessment: Assessment, today: date) -> str | None:
-    """Why no evidence may be added now, or None: evidence goes in while the units score, and
-    again while they answer the appraisers' requests, each until its own deadline."""
-    deadline_round = assessment.round
-    if assessment.state == State.DRAFT:
-        return (
-            ERR_AFTER_DEADLINE.format(deadline=deadline_round.closes_on) if today > deadline_round.closes_on else None
-        )
-    if assessment.state == State.EXPLANATION:
-        late = today > deadline_round.explanation_deadline
-        return ERR_EXPLANATION_LATE.format(deadline=deadline_round.explanation_deadline) if late else None
-    return ERR_EVIDENCE_STATE.format(state=assessment.get_state_display())
+    """Why no evidence may be added now (whoever asks), or None."""
+    return policy.not_now(Action.EVIDENCE_ADD, facts_for(assessment, today))
 
 
 @transaction.atomic
@@ -445,9 +495,9 @@ def evidence_create(
     *, assessment: Assessment, number: str, issued_on: date | None, issuer: str, title: str,
     criteria_ids: list[int], files, by, today: date,
 ) -> Evidence:  # fmt: skip
-    refused = evidence_closed_reason(assessment, today)
-    if refused:
-        raise ApplicationError(refused)
+    rights = enforce(Action.EVIDENCE_ADD, assessment=assessment, by=by, today=today)
+    if set(criteria_ids) - {c.pk for c in evidence_criteria(assessment, rights)}:
+        raise Forbidden(ERR_EVIDENCE_CRITERIA, field="criteria")
     if not files:
         raise ApplicationError(ERR_EVIDENCE_NO_FILE, field="files")
     for upload in files:

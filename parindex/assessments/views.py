@@ -1,25 +1,28 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from parindex.assessments import exports, selectors, services
-from parindex.assessments.access import assessment_for, rights_for, visible_assessment_org_ids
+from parindex.assessments import exports, policy, selectors, services
+from parindex.assessments.access import MAX_ID, assessment_for, rights_for, visible_assessment_org_ids
 from parindex.assessments.forms import EvidenceForm, RoundForm
-from parindex.assessments.models import STATE_ORDER, Answer, AssessmentRound, Evidence, EvidenceFile, State
+from parindex.assessments.models import Answer, AssessmentRound, Evidence, EvidenceFile, State
+from parindex.assessments.policy import Action
 from parindex.core.errors import ApplicationError
 from parindex.criteria.forms import flatten_inputs, inputs_from_post
 from parindex.criteria.models import CriteriaSet, SetStatus
 from parindex.engine.errors import RuleError
 from parindex.engine.numbers import fmt, to_decimal
 from parindex.engine.rules import compile_rule
+from parindex.engine.scoring import rank
 from parindex.organizations.access import access_for
 from parindex.organizations.models import OrganizationKind
 from parindex.organizations.permissions import Perm
@@ -27,17 +30,31 @@ from parindex.organizations.selectors import organization_names
 from parindex.plans.remediation import remediation_plan_create
 
 TRANSITION_LABELS = {
-    State.SUBMITTED: ("Gửi thẩm định", "compile"),
-    State.APPRAISAL_1: ("Bắt đầu thẩm định vòng 1", "appraise"),
-    State.EXPLANATION: ("Gửi yêu cầu giải trình", "appraise"),
-    State.APPRAISAL_2: ("Bắt đầu thẩm định vòng 2", "appraise"),
-    State.FINALIZED: ("Chốt kết quả", "appraise"),
-    State.PUBLISHED: ("Công bố", "appraise"),
+    Action.SUBMIT: "Gửi thẩm định",
+    Action.APPRAISAL_1_START: "Bắt đầu thẩm định vòng 1",
+    Action.EXPLANATION_REQUEST: "Gửi yêu cầu giải trình",
+    Action.APPRAISAL_2_START: "Bắt đầu thẩm định vòng 2",
+    Action.FINALIZE: "Chốt kết quả",
+    Action.PUBLISH: "Công bố",
 }
+ERR_BAD_VERSION = "Phiên bản của biểu mẫu không hợp lệ: hãy tải lại trang rồi nhập lại."
+ERR_BAD_TARGET = "Bước chuyển không hợp lệ."
+ERR_BAD_WHAT_IF = "Ô giả định không hợp lệ: “{key}”."
+WHAT_IF_KEY = re.compile(r"c([0-9]{1,18})", re.ASCII)
 
 
 def _today():
     return timezone.localdate()
+
+
+def _bad_request(message: str) -> HttpResponse:
+    """A malformed request (never sent by our own forms): a 400 with the reason, not a 500."""
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+
+def _version(request) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
 
 def _names_in(request, year: int, org_ids: set[int]) -> dict[int, str]:
@@ -91,12 +108,28 @@ def round_create(request):
     return render(request, "assessments/round_form.html", {"form": form})
 
 
+def visible_round_results(access, assessment_round) -> list[selectors.ResultRow]:
+    """The results a user may see in a round, ranked among themselves: all of the departments he
+    may open, and the others' once published (a published index is public). Nothing when he may
+    open none of the round's departments. The round page, its export and the what-if rank all
+    use this, so no page tells more than another (a rank against hidden indices gives them away)."""
+    org_ids = visible_assessment_org_ids(access)
+    results = selectors.round_results(assessment_round=assessment_round)
+    if not any(r.assessment.organization_id in org_ids for r in results):
+        return []
+    shown = [r for r in results if r.assessment.organization_id in org_ids or r.assessment.state == State.PUBLISHED]
+    ranks = rank({str(r.assessment.pk): r.index for r in shown})
+    for row in shown:
+        row.rank = ranks[str(row.assessment.pk)]
+    return sorted(shown, key=lambda r: (r.rank, r.assessment.organization.code))
+
+
 def _visible_results(request, pk: int):
-    """The round and the result rows of the organizations the user may see (404 when none)."""
+    """The round and the result rows the user may see (404 when none)."""
+    if pk > MAX_ID:
+        raise Http404
     assessment_round = get_object_or_404(AssessmentRound.objects.select_related("criteria_set"), pk=pk)
-    org_ids = visible_assessment_org_ids(access_for(request))
-    results = [r for r in selectors.round_results(assessment_round=assessment_round)
-               if r.assessment.organization_id in org_ids]  # fmt: skip
+    results = visible_round_results(access_for(request), assessment_round)
     if not results:
         raise Http404
     names = _names_in(request, assessment_round.year, {r.assessment.organization_id for r in results})
@@ -111,9 +144,11 @@ def round_export(request, pk: int):
 @login_required
 def round_detail(request, pk: int):
     assessment_round, results, names = _visible_results(request, pk)
+    openable = visible_assessment_org_ids(access_for(request))
     return render(
-        request, "assessments/round_detail.html", {"round": assessment_round, "results": results, "names": names}
-    )
+        request, "assessments/round_detail.html",
+        {"round": assessment_round, "results": results, "names": names, "openable": openable},
+    )  # fmt: skip
 
 
 def _visible_rows(sheet, rights):
@@ -135,13 +170,18 @@ def _visible_rows(sheet, rights):
 def assessment_detail(request, pk: int):
     assessment, rights = assessment_for(request, pk)
     sheet = selectors.sheet_for(assessment=assessment)
-    next_state = STATE_ORDER[STATE_ORDER.index(assessment.state) + 1] if assessment.state != State.PUBLISHED else None
+    facts = services.facts_for(assessment, _today())
+    actions = policy.allowed_actions(rights=rights, facts=facts)
+    step = policy.next_transition(assessment.state)
     transition = None
-    if next_state:
-        label, needs = TRANSITION_LABELS[next_state]
-        if getattr(rights, needs):
-            transition = (next_state, label)
-    submitted = set(assessment.unit_submissions.values_list("unit_id", flat=True))
+    if step in actions:
+        irreversible = step in policy.IRREVERSIBLE
+        transition = {
+            "to": policy.TRANSITION_TO[step], "label": TRANSITION_LABELS[step], "irreversible": irreversible,
+            # what the step would leave out of the index, shown before the person confirms
+            "missing": selectors.missing_before(assessment=assessment) if irreversible else None,
+            "unscored_blocks": step == Action.SUBMIT,  # the self-scores must be complete to compile
+        }  # fmt: skip
     tree = access_for(request).tree
     return render(
         request,
@@ -158,8 +198,18 @@ def assessment_detail(request, pk: int):
             "sheet": sheet,
             "rows": _visible_rows(sheet, rights),
             "rights": rights,
+            "actions": actions,
+            "late": facts.state == State.DRAFT and facts.today > facts.closes_on,
             "transition": transition,
-            "units_to_submit": [(u, tree.nodes[u].name, u in submitted) for u in sorted(rights.submit_units)],
+            "units_to_submit": [
+                (
+                    u,
+                    tree.nodes[u].name if u in tree.nodes else "",
+                    u in facts.submitted_units,
+                    policy.allows(Action.UNIT_SUBMIT, rights=rights, facts=facts, unit_id=u),
+                )
+                for u in sorted(rights.submit_units)
+            ],
             "lost": [
                 (
                     row,
@@ -176,6 +226,8 @@ def assessment_detail(request, pk: int):
 
 
 def _answer_for(request, pk: int) -> tuple[Answer, object]:
+    if pk > MAX_ID:
+        raise Http404
     answer = get_object_or_404(Answer.objects.select_related("criterion", "assessment"), pk=pk)
     assessment, rights = assessment_for(request, answer.assessment_id)
     answer.assessment = assessment
@@ -192,11 +244,10 @@ def _answer_panel(request, answer, rights, *, error=None, raw=None, status=200):
         fields = compile_rule(criterion.rule, criterion.max_points or 0).fields()
     except RuleError as problem:
         rule_error = problem.message
-    may_input = (
-        answer.assessment.state == State.DRAFT
-        and bool(rights.input_all or services.answer_units(answer) & rights.input_units)
-        and services.may_self_score(answer, input_all=rights.input_all)
+    actions = policy.allowed_actions(
+        rights=rights, facts=services.facts_for(answer.assessment, _today()), criterion=services.criterion_facts(answer)
     )
+    appraise_round = 1 if Action.APPRAISE_1 in actions else 2 if Action.APPRAISE_2 in actions else None
     return render(
         request,
         "assessments/partials/_answer_panel.html",
@@ -207,7 +258,10 @@ def _answer_panel(request, answer, rights, *, error=None, raw=None, status=200):
             "values": raw if raw is not None else flatten_inputs(fields, answer.inputs),
             "rule_error": rule_error,
             "error": error,
-            "may_input": may_input,
+            "may_input": Action.SELF_SCORE in actions,
+            "appraise_round": appraise_round,
+            "may_reply": Action.REPLY in actions,
+            "appraising": answer.assessment.state != State.DRAFT,
             "rights": rights,
             "posted": request.POST if request.method == "POST" else {},
             "columns": selectors.leaf_points(answer, criterion),
@@ -226,18 +280,19 @@ def answer_panel(request, pk: int):
 @login_required
 def answer_save(request, pk: int):
     answer, rights = _answer_for(request, pk)
-    if not (rights.input_all or services.answer_units(answer) & rights.input_units):
-        raise PermissionDenied
-    if not services.may_self_score(answer, input_all=rights.input_all):
-        raise PermissionDenied
+    version = _version(request)
+    if version is None:
+        return _bad_request(ERR_BAD_VERSION)
     fields = compile_rule(answer.criterion.rule, answer.criterion.max_points or 0).fields()
     raw = inputs_from_post(fields, request.POST)
     try:
         services.answer_save(
             answer=answer, raw_inputs=raw, justification=request.POST.get("justification", ""),
-            override_reason=request.POST.get("override_reason", ""),
-            expected_version=int(request.POST.get("version", -1)), by=request.user, today=_today(),
+            override_reason=request.POST.get("override_reason", ""), expected_version=version, by=request.user,
+            today=_today(),
         )  # fmt: skip
+    except policy.Forbidden as error:
+        raise PermissionDenied(error.message) from error
     except ApplicationError as error:
         answer.justification = request.POST.get("justification", "")
         answer.override_reason = request.POST.get("override_reason", "")
@@ -262,6 +317,9 @@ def appraisal_save(request, pk: int, round_number: int):
     answer, rights = _answer_for(request, pk)
     if not rights.appraise:
         raise PermissionDenied
+    version = _version(request)
+    if version is None:
+        return _bad_request(ERR_BAD_VERSION)
     try:
         points = to_decimal(request.POST.get("points", ""))
     except (InvalidOperation, ValueError):
@@ -269,9 +327,11 @@ def appraisal_save(request, pk: int, round_number: int):
     try:
         services.appraisal_save(
             answer=answer, round_number=round_number, points=points, note=request.POST.get("note", ""),
-            request_explanation=request.POST.get("request_explanation") == "on",
-            expected_version=int(request.POST.get("version", -1)), by=request.user,
+            request_explanation=request.POST.get("request_explanation") == "on", expected_version=version,
+            by=request.user,
         )  # fmt: skip
+    except policy.Forbidden as error:
+        raise PermissionDenied(error.message) from error
     except ApplicationError as error:
         return _answer_panel(request, answer, rights, error=error.message, status=422)
     answer.refresh_from_db()
@@ -282,13 +342,16 @@ def appraisal_save(request, pk: int, round_number: int):
 @login_required
 def reply_save(request, pk: int):
     answer, rights = _answer_for(request, pk)
-    if not (services.answer_units(answer) & rights.input_units or rights.compile):
-        raise PermissionDenied
+    version = _version(request)
+    if version is None:
+        return _bad_request(ERR_BAD_VERSION)
     try:
         services.reply_save(
-            answer=answer, reply=request.POST.get("reply", ""),
-            expected_version=int(request.POST.get("version", -1)), by=request.user, today=_today(),
+            answer=answer, reply=request.POST.get("reply", ""), expected_version=version, by=request.user,
+            today=_today(),
         )  # fmt: skip
+    except policy.Forbidden as error:
+        raise PermissionDenied(error.message) from error
     except ApplicationError as error:
         return _answer_panel(request, answer, rights, error=error.message, status=422)
     answer.refresh_from_db()
@@ -298,12 +361,12 @@ def reply_save(request, pk: int):
 @require_POST
 @login_required
 def unit_submit(request, pk: int, unit_id: int):
-    assessment, rights = assessment_for(request, pk)
-    if unit_id not in rights.submit_units:
-        raise PermissionDenied
+    assessment, _rights = assessment_for(request, pk)
     try:
         services.unit_submit(assessment=assessment, unit_id=unit_id, by=request.user, today=_today())
         messages.success(request, "Đã gửi kết quả tự chấm của đơn vị; số liệu của đơn vị đã khóa.")
+    except policy.Forbidden as error:
+        raise PermissionDenied(error.message) from error
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect(assessment)
@@ -312,14 +375,18 @@ def unit_submit(request, pk: int, unit_id: int):
 @require_POST
 @login_required
 def transition(request, pk: int):
-    assessment, rights = assessment_for(request, pk)
+    assessment, _rights = assessment_for(request, pk)
     target = request.POST.get("to", "")
-    if target not in TRANSITION_LABELS or not getattr(rights, TRANSITION_LABELS[target][1]):
-        raise PermissionDenied
+    if target not in policy.TRANSITION_FOR:
+        return _bad_request(ERR_BAD_TARGET)
     try:
-        services.assessment_transition(assessment=assessment, to_state=target, by=request.user,
-                                       note=request.POST.get("note", ""))  # fmt: skip
+        services.assessment_transition(
+            assessment=assessment, to_state=target, by=request.user, note=request.POST.get("note", ""),
+            confirmed=request.POST.get("confirmed") == "on",
+        )  # fmt: skip
         messages.success(request, f"Bản đánh giá chuyển sang bước “{State(target).label}”.")
+    except policy.Forbidden as error:
+        raise PermissionDenied(error.message) from error
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect(assessment)
@@ -329,10 +396,13 @@ def transition(request, pk: int):
 @login_required
 def remediation_create(request, pk: int):
     assessment, rights = assessment_for(request, pk)
-    if not rights.compile:
+    if not policy.allows(Action.REMEDIATION_CREATE, rights=rights, facts=services.facts_for(assessment)):
         raise PermissionDenied
     sheet = selectors.sheet_for(assessment=assessment)
-    plan = remediation_plan_create(assessment=assessment, lost=selectors.points_lost(sheet), by=request.user)
+    try:
+        plan = remediation_plan_create(assessment=assessment, lost=selectors.points_lost(sheet), by=request.user)
+    except policy.Forbidden as error:
+        raise PermissionDenied(error.message) from error
     messages.success(request, f"Đã tạo dự thảo kế hoạch khắc phục với {plan.tasks.count()} nhiệm vụ.")
     return redirect(plan)
 
@@ -340,16 +410,21 @@ def remediation_create(request, pk: int):
 @login_required
 def what_if(request, pk: int):
     assessment, rights = assessment_for(request, pk)
-    if not rights.what_if:
+    if not policy.allows(Action.WHAT_IF, rights=rights, facts=services.facts_for(assessment)):
         raise PermissionDenied
     base = selectors.sheet_for(assessment=assessment)
     maxima = selectors.leaf_ranges(base)
     overrides: dict[int, Decimal] = {}
     refused: list[str] = []  # shown, not silently dropped or clamped
     for key, value in request.POST.items():
-        if not (key.startswith("c") and key[1:].isdigit() and value.strip() and int(key[1:]) in maxima):
+        if key == "csrfmiddlewaretoken":
             continue
-        code, low, high = maxima[int(key[1:])]
+        match = WHAT_IF_KEY.fullmatch(key)
+        if match is None:
+            return _bad_request(ERR_BAD_WHAT_IF.format(key=key[:20]))
+        if not value.strip() or int(match[1]) not in maxima:
+            continue
+        code, low, high = maxima[int(match[1])]
         try:
             points = to_decimal(value)
         except (InvalidOperation, ValueError):
@@ -358,9 +433,13 @@ def what_if(request, pk: int):
         if not low <= points <= high:
             refused.append(f"{code}: {value.strip()[:20]} ngoài khoảng {fmt(low)} – {fmt(high)}")
             continue
-        overrides[int(key[1:])] = points
+        overrides[int(match[1])] = points
     changed = selectors.sheet_for(assessment=assessment, overrides=overrides) if overrides else base
-    others = [r for r in selectors.round_results(assessment_round=assessment.round) if r.assessment.pk != assessment.pk]
+    # Only against the indices the user may already see: ranking against hidden ones lets a
+    # few guesses (a binary search on the points) recover them.
+    others = [
+        r for r in visible_round_results(access_for(request), assessment.round) if r.assessment.pk != assessment.pk
+    ]
     new_rank = 1 + sum(1 for r in others if r.index > changed.index())
     at_risk = sorted(
         (row for row in base.rows if row.is_leaf and (row.points["final"] is None or row.lost > 0)),
@@ -377,7 +456,7 @@ def what_if(request, pk: int):
 @login_required
 def assessment_export(request, pk: int, fmt: str):
     assessment, rights = assessment_for(request, pk)
-    if not rights.see_all:
+    if not policy.allows(Action.EXPORT, rights=rights, facts=services.facts_for(assessment)):
         raise PermissionDenied
     sheet = selectors.sheet_for(assessment=assessment)
     makers = {
@@ -394,12 +473,13 @@ def assessment_export(request, pk: int, fmt: str):
 @login_required
 def evidence_list(request, pk: int):
     assessment, rights = assessment_for(request, pk)
-    closed_reason = services.evidence_closed_reason(assessment, _today())
-    may_add = closed_reason is None and bool(rights.input_units or rights.compile)
+    facts = services.facts_for(assessment, _today())
+    closed_reason = policy.not_now(Action.EVIDENCE_ADD, facts)
+    may_add = policy.allows(Action.EVIDENCE_ADD, rights=rights, facts=facts)
     form = EvidenceForm(request.POST or None, request.FILES or None,
                         criteria=services.evidence_criteria(assessment, rights))  # fmt: skip
     if request.method == "POST":
-        if not (rights.input_units or rights.compile):
+        if policy.forbidden_reason(Action.EVIDENCE_ADD, rights):
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
@@ -409,6 +489,8 @@ def evidence_list(request, pk: int):
                     issuer=data["issuer"], title=data["title"], criteria_ids=data["criteria"],
                     files=request.FILES.getlist("files"), by=request.user, today=_today(),
                 )  # fmt: skip
+            except policy.Forbidden as error:
+                raise PermissionDenied(error.message) from error
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
@@ -424,6 +506,8 @@ def evidence_list(request, pk: int):
 
 @login_required
 def evidence_file(request, pk: int):
+    if pk > MAX_ID:
+        raise Http404
     attachment = get_object_or_404(EvidenceFile.objects.select_related("evidence"), pk=pk)
     access = access_for(request)
     rights = rights_for(access, attachment.evidence.organization_id)
@@ -435,11 +519,11 @@ def evidence_file(request, pk: int):
 @require_POST
 @login_required
 def prefill_refresh(request, pk: int):
-    assessment, rights = assessment_for(request, pk)
-    if not rights.compile:
-        raise PermissionDenied
+    assessment, _rights = assessment_for(request, pk)
     try:
-        filled = services.answers_prefill(assessment=assessment, today=_today())
+        filled = services.prefill_refresh(assessment=assessment, by=request.user, today=_today())
+    except policy.Forbidden as error:
+        raise PermissionDenied(error.message) from error
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from parindex.assessments.policy import Action
 from parindex.engine.numbers import fmt
 from parindex.plans.models import Plan, PlanKind, Task
 from parindex.plans.services import PlanFields, occurrences_generate, plan_create, task_units_set
 
 
 @transaction.atomic
-def remediation_plan_create(*, assessment, lost, by=None) -> Plan:
+def remediation_plan_create(*, assessment, lost, by) -> Plan:
+    from parindex.assessments.services import enforce  # the assessments import the plans
+
+    enforce(Action.REMEDIATION_CREATE, assessment=assessment, by=by)
     year = assessment.round.year + 1
     plan = plan_create(
         fields=PlanFields(

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from parindex.assessments.models import Answer, Assessment, State
+from parindex.assessments.models import Answer, Assessment
+from parindex.assessments.policy import ERR_SURVEY_FINALIZED, Action
 from parindex.core.errors import ApplicationError
 from parindex.criteria.models import Scoring
 from parindex.engine.rules import compile_rule
@@ -21,7 +22,7 @@ ERR_DOSSIER_USED = "Hồ sơ {code} đã được đánh giá. Mỗi hồ sơ ch
 ERR_DATES = "Ngày kết thúc phải sau ngày bắt đầu."
 ERR_NO_POINTS = "Hãy chọn ít nhất một điểm phục vụ."
 ERR_NO_CAMPAIGN = "Chưa có đợt khảo sát nào của cơ quan trong năm {year} có đủ phiếu."
-ERR_ASSESSMENT_STATE = "Chỉ lấy điểm điều tra khi bản đánh giá chưa chốt kết quả."
+ERR_ASSESSMENT_STATE = ERR_SURVEY_FINALIZED
 ERR_PAPER_FUTURE = "Ngày trên phiếu không thể sau ngày nhập ({today:%d/%m/%Y})."
 ERR_PAPER_EARLY = "Ngày trên phiếu trước ngày bắt đầu đợt khảo sát ({start:%d/%m/%Y})."
 
@@ -137,13 +138,14 @@ def response_exclude(*, response: Response, reason: str, by) -> None:
 
 
 @transaction.atomic
-def survey_points_apply(*, assessment: Assessment, by=None) -> int:
+def survey_points_apply(*, assessment: Assessment, by) -> int:
     """Survey-scored criteria take their share (SIPAS, one element or the overall question, as
     the rule's `source` says) from all the organization's campaigns ending in the round's year,
     through the criterion's own rule; the campaigns and n are the stated source. Criteria whose
     source is an outside survey are left for the coordinator to type in."""
-    if assessment.state in (State.FINALIZED, State.PUBLISHED):
-        raise ApplicationError(ERR_ASSESSMENT_STATE)
+    from parindex.assessments.services import enforce  # it imports the plans, which import the surveys
+
+    enforce(Action.SURVEY_POINTS_APPLY, assessment=assessment, by=by)
     results = year_results(organization_id=assessment.organization_id, year=assessment.round.year)
     if results is None or results.sipas is None:
         raise ApplicationError(ERR_NO_CAMPAIGN.format(year=assessment.round.year))

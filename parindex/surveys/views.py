@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from parindex.assessments.access import assessment_for
+from parindex.assessments.policy import Forbidden
 from parindex.core.client_ip import client_ip
 from parindex.core.downloads import attachment
 from parindex.core.errors import ApplicationError
@@ -254,8 +255,12 @@ def campaign_comments(request, pk: int):
     responses = campaign.responses.select_related("point").exclude(comment="")
     if point_ids is not None:
         responses = responses.filter(point_id__in=point_ids)
-    if request.GET.get("diem", "").isdigit():
-        responses = responses.filter(point_id=int(request.GET["diem"]))
+    point_id = request.GET.get("diem", "")
+    if point_id:
+        # "²" is a digit for str.isdigit(), and a longer id overflows the database's integer
+        if not (point_id.isascii() and point_id.isdigit() and len(point_id) <= 18):
+            return HttpResponse("Điểm phục vụ không hợp lệ.", status=400, content_type="text/plain; charset=utf-8")
+        responses = responses.filter(point_id=int(point_id))
     if request.GET.get("muc") in {"1", "2", "3", "4", "5"}:
         responses = responses.filter(answers__overall=int(request.GET["muc"]))
     page = Paginator(responses, 30).get_page(request.GET.get("trang"))
@@ -428,6 +433,8 @@ def survey_points_apply(request, pk: int):
     try:
         updated = services.survey_points_apply(assessment=assessment, by=request.user)
         messages.success(request, f"Đã lấy điểm điều tra cho {updated} tiêu chí.")
+    except Forbidden as error:
+        raise PermissionDenied(error.message) from error
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect(assessment)

@@ -53,6 +53,7 @@ def test_a_second_person_saving_the_same_criterion_is_told_and_keeps_what_they_t
     panel = page.get_by_test_id("answer-panel")
     panel.get_by_label("Tổng số nhiệm vụ theo kế hoạch CCHC").fill("20")
     panel.get_by_label("Số nhiệm vụ đã hoàn thành").fill("19")
+    panel.get_by_label(re.compile("Giải trình")).fill("Báo cáo số 15/BC-SCT")
     answer = Answer.objects.get(assessment__organization__code="dn-sct", criterion__code="1.1.2")
     Answer.objects.filter(pk=answer.pk).update(version=answer.version + 1)  # a colleague saved meanwhile
     panel.get_by_role("button", name="Lưu tự chấm").click()

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from parindex.assessments import services
 from parindex.assessments.models import Answer, Assessment
 from parindex.criteria.models import Scoring
+from parindex.organizations.models import Membership
 
 DEPARTMENT = "Sở Công Thương tỉnh Đồng Nai"
 
@@ -23,7 +24,8 @@ def _other_units_done(assessment: Assessment, except_unit: str) -> None:
             answer.save()
     for unit_id, name in services.units_not_submitted(assessment):
         if name != except_unit:
-            services.unit_submit(assessment=assessment, unit_id=unit_id, by=None, today=timezone.localdate())
+            head = Membership.objects.filter(organization_id=unit_id, role="unit_head").first().user
+            services.unit_submit(assessment=assessment, unit_id=unit_id, by=head, today=timezone.localdate())
 
 
 def test_a_round_runs_from_self_scoring_to_the_published_ranking(page, login, shot, htmx_ready):
@@ -47,6 +49,16 @@ def test_a_round_runs_from_self_scoring_to_the_published_ranking(page, login, sh
         page.get_by_role("button", name=button).click()
         expect(page.get_by_test_id("state")).to_have_text(state)
 
+    def confirmed_step(button: str, state: str, missing: str) -> None:
+        """An irreversible step: its button opens the list of what is missing and a confirmation."""
+        page.get_by_test_id("confirm-open").click()
+        confirm = page.get_by_test_id("confirm-step")
+        expect(confirm).to_be_visible()
+        expect(confirm.get_by_test_id("missing")).to_contain_text(missing)
+        confirm.get_by_role("checkbox").check()
+        confirm.get_by_role("button", name=f"Xác nhận: {button.lower()}").click()
+        expect(page.get_by_test_id("state")).to_have_text(state)
+
     def log_out() -> None:
         page.get_by_role("button", name="Đăng xuất").click()
 
@@ -64,7 +76,13 @@ def test_a_round_runs_from_self_scoring_to_the_published_ranking(page, login, sh
 
     # The office compiles and sends it to the appraisers.
     open_assessment("dn.vanphong")
-    step("Gửi thẩm định", "Đã gửi thẩm định")
+    page.get_by_test_id("confirm-open").click()
+    expect(page.get_by_test_id("confirm-step")).to_contain_text("Lĩnh vực điều tra xã hội học chưa có điểm")
+    shot("assessment-confirm-desktop")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot("assessment-confirm-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    confirmed_step("Gửi thẩm định", "Đã gửi thẩm định", "Lĩnh vực điều tra xã hội học chưa có điểm")
     log_out()
 
     # Round 1: the appraiser cuts and flags two criteria, then asks for explanations.
@@ -100,8 +118,8 @@ def test_a_round_runs_from_self_scoring_to_the_published_ranking(page, login, sh
     panel.get_by_label("Ý kiến").fill("Chấp nhận giải trình")
     panel.get_by_role("button", name="Lưu điểm thẩm định").click()
     expect(panel).to_contain_text(re.compile(r"Thẩm định vòng 2:\s*2,7"))
-    step("Chốt kết quả", "Đã chốt kết quả")
-    step("Công bố", "Đã công bố")
+    confirmed_step("Chốt kết quả", "Đã chốt kết quả", "Lĩnh vực điều tra xã hội học chưa có điểm")
+    confirmed_step("Công bố", "Đã công bố", "Lĩnh vực điều tra xã hội học chưa có điểm")
     final_index = page.get_by_test_id("index-final").inner_text()
     shot("assessment-published-desktop")
 

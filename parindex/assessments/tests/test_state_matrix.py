@@ -46,7 +46,7 @@ def test_each_person_may_act_only_in_the_right_state(login_as, action, state, us
     answer = Answer.objects.get(assessment=assessment, criterion__code="1.1.2")
     Answer.objects.filter(pk=answer.pk).update(explanation_requested=True)
     data = {
-        "answer_save": {"a": "20", "b": "19", "version": answer.version},
+        "answer_save": {"a": "20", "b": "19", "justification": "Báo cáo số 12/BC", "version": answer.version},
         "appraisal_save": {"points": "2", "note": "ok", "version": answer.version},
         "reply_save": {"reply": "Bổ sung tài liệu", "version": answer.version},
     }[action]

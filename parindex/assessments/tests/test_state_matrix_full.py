@@ -105,6 +105,17 @@ EXPECTED: dict[str, dict[str, tuple[str, ...]]] = {
         F: (DENY, DENY, DENY, DENY, DONE, HIDE, LOGIN),
         P: (DENY, DENY, DENY, DENY, REFUSED, HIDE, LOGIN),  # nothing after published
     },
+    # Compiling, finalizing and publishing with something missing (here the survey area, and at
+    # publication the finalized survey area too) need the person's explicit confirmation.
+    "transition: unconfirmed": {
+        D: (REFUSED, DENY, DENY, DENY, DENY, HIDE, LOGIN),
+        S: (DENY, DENY, DENY, DENY, DONE, HIDE, LOGIN),
+        A1: (DENY, DENY, DENY, DENY, DONE, HIDE, LOGIN),
+        E: (DENY, DENY, DENY, DENY, DONE, HIDE, LOGIN),
+        A2: (DENY, DENY, DENY, DENY, REFUSED, HIDE, LOGIN),
+        F: (DENY, DENY, DENY, DENY, REFUSED, HIDE, LOGIN),
+        P: (DENY, DENY, DENY, DENY, REFUSED, HIDE, LOGIN),
+    },
     # Only a unit's own head submits it: not staff, not the coordinator, not another unit's head.
     "unit_submit: VP": {
         D: (DENY, DONE, DENY, DENY, DENY, HIDE, LOGIN),
@@ -327,6 +338,12 @@ ACTIONS: dict[str, Action] = {
     "assessment_detail: VP row": Action(url=_url("assessment_detail", _pk), shows=_row_shown("VP")),
     "assessment_detail: TT row": Action(url=_url("assessment_detail", _pk), shows=_row_shown("TT")),
     "transition": Action(
+        url=_url("transition", _pk),
+        post=lambda ctx: {"to": _next_state(ctx), "note": "Ma trận quyền", "confirmed": "on"},
+        changes=lambda ctx: {"state", "transitions"},
+        needs=("scored", "submitted"),
+    ),
+    "transition: unconfirmed": Action(
         url=_url("transition", _pk),
         post=lambda ctx: {"to": _next_state(ctx), "note": "Ma trận quyền"},
         changes=lambda ctx: {"state", "transitions"},

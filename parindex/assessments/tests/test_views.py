@@ -49,10 +49,9 @@ def test_unit_staff_see_their_criteria_and_save_with_live_points(login_as, asses
 def test_a_stale_form_gets_a_clear_message_and_keeps_what_was_typed(login_as, assessment):
     client = login_as("dn.vanphong")
     a = ans(assessment, "1.1.2")
-    client.post(reverse("assessments:answer_save", args=[a.pk]), {"a": "20", "b": "20", "version": a.version})
-    response = client.post(
-        reverse("assessments:answer_save", args=[a.pk]), {"a": "20", "b": "18", "version": a.version}
-    )
+    typed = {"justification": "Báo cáo số 12/BC", "version": a.version}
+    client.post(reverse("assessments:answer_save", args=[a.pk]), {"a": "20", "b": "20", **typed})
+    response = client.post(reverse("assessments:answer_save", args=[a.pk]), {"a": "20", "b": "18", **typed})
     html = response.content.decode()
     assert response.status_code == 422
     assert "Người khác vừa lưu tiêu chí này" in html
@@ -253,14 +252,14 @@ def test_the_demo_round_ranks_three_departments_reproducibly_from_the_exports(lo
     by_hand = (a / (b - c) * 100).quantize(Decimal("0.01"))
     assert by_hand == Decimal(str(rows[0][3]))
     assert Answer.objects.filter(assessment=published, explanation_requested=True).exclude(reply="").count() == 2
-    assert (
-        len(
-            login_as("dn.vanphong")
-            .get(reverse("assessments:round_detail", args=[assessment.round_id]))
-            .context["results"]
-        )
-        == 1
-    )
+    # A department sees its own result and the others' once published (a published index is public)...
+    coordinator = login_as("dn.vanphong")
+    seen = coordinator.get(reverse("assessments:round_detail", args=[assessment.round_id])).context["results"]
+    assert sorted(r.assessment.organization.code for r in seen) == ["dn-sct", "dn-stc", "dn-sxd"]
+    # ... never one still in appraisal, and the ranks are among what it sees.
+    Assessment.objects.filter(pk=published.pk).update(state="finalized")
+    seen = coordinator.get(reverse("assessments:round_detail", args=[assessment.round_id])).context["results"]
+    assert [(r.assessment.organization.code, r.rank) for r in seen] == [("dn-stc", 1), ("dn-sct", 2)]
 
 
 def test_before_appraisal_the_sheet_shows_self_scores_and_progress_not_a_result(login_as, assessment):

@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from parindex.accounts.models import User
 from parindex.assessments.models import Answer, Assessment
 from parindex.core.errors import ApplicationError
 from parindex.organizations.models import Organization
@@ -196,7 +197,7 @@ def test_each_survey_criterion_takes_its_own_element_from_every_campaign_of_the_
     for level in (1, 2, 2, 2):  # a poor quarter for procedures only
         Response.objects.create(campaign=second, point=second.points.get(), answers={"procedure": level, "staff": 5})
     assessment = Assessment.objects.get(organization__code="dn-sct")
-    services.survey_points_apply(assessment=assessment)
+    services.survey_points_apply(assessment=assessment, by=User.objects.get(username="dn.vanphong"))
 
     pooled = [r.answers for r in Response.objects.filter(campaign__organization=dn, excluded=False)]
     procedure = [a.get("procedure") for a in pooled if a.get("procedure")]
@@ -234,7 +235,7 @@ def test_survey_points_need_a_campaign_of_the_year(login_as):
     assessment = Assessment.objects.get(organization__code="dn-sct")
     Campaign.objects.filter(organization__code="dn-sct").delete()
     with pytest.raises(ApplicationError, match="Chưa có đợt khảo sát"):
-        services.survey_points_apply(assessment=assessment)
+        services.survey_points_apply(assessment=assessment, by=User.objects.get(username="dn.vanphong"))
 
 
 def test_export_opens_back(login_as, campaign):
