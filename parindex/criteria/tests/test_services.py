@@ -67,8 +67,9 @@ def test_it_refuses_to_overwrite_an_active_set():
 
 def test_it_replaces_a_draft_when_asked():
     services.criteria_set_import(plan=services.criteria_set_plan_import(document=read_yaml(SMALL), by=None), by=None)
-    plan = services.criteria_set_plan_import(document=read_yaml(SMALL.replace("Báo cáo", "Báo cáo mới")), replace=True)
-    criteria_set = services.criteria_set_import(plan=plan)
+    document = read_yaml(SMALL.replace("Báo cáo", "Báo cáo mới"))
+    plan = services.criteria_set_plan_import(document=document, replace=True, by=None)
+    criteria_set = services.criteria_set_import(plan=plan, by=None)
     assert criteria_set.criteria.get(code="1.2").title == "Báo cáo mới"
 
 
