@@ -184,7 +184,9 @@ def criteria_set_import(*, plan: ImportPlan, by, status: str = SetStatus.DRAFT) 
     refusal = _owner_refusal(access, plan.owner)
     if refusal:
         raise ApplicationError(refusal)
-    existing = CriteriaSet.objects.select_for_update().select_related("organization").filter(code=header["code"])
+    existing = (
+        CriteriaSet.objects.select_for_update(of=("self",)).select_related("organization").filter(code=header["code"])
+    )
     existing = existing.first()
     if existing:
         refusal = _replace_refusal(access, existing, plan.replace)
@@ -297,7 +299,9 @@ def criteria_set_set_status(*, criteria_set: CriteriaSet, status: str, by) -> No
     and a set any round used never returns to draft (a draft may be replaced, i.e. deleted)."""
     if status not in SetStatus.values:
         raise ApplicationError(ERR_BAD_STATUS)
-    criteria_set = CriteriaSet.objects.select_for_update().select_related("organization").get(pk=criteria_set.pk)
+    criteria_set = (
+        CriteriaSet.objects.select_for_update(of=("self",)).select_related("organization").get(pk=criteria_set.pk)
+    )
     _require_manage(_access(by, criteria_set.year), criteria_set)
     if status == SetStatus.ARCHIVED:
         in_use = _rounds_using(criteria_set, open_only=True).first()
