@@ -12,7 +12,7 @@ from django.urls import get_resolver, reverse
 from parindex.accounts.models import User
 from parindex.assessments.models import Answer, Assessment, Evidence, EvidenceFile
 from parindex.core.demo_data import USER_BY_ROLE as PERSONAS
-from parindex.criteria.models import Criterion
+from parindex.criteria.models import CriteriaSet, Criterion
 from parindex.organizations.models import Membership, Organization
 from parindex.plans.models import (
     CalendarDay,
@@ -102,8 +102,22 @@ def calendar_day():
     return CalendarDay.objects.create(organization_id=org("bp-stnmt"), day=date(2026, 5, 2), kind="off").pk
 
 
-def criterion(code):
-    return Criterion.objects.get(criteria_set__code="bp-stnmt-2024", code=code).pk
+def criterion(code, set_code="bp-stnmt-2024"):
+    return Criterion.objects.get(criteria_set__code=set_code, code=code).pk
+
+
+def bp_snv_set():
+    """A set of another department of the same province (Sở Nội vụ Bình Phước)."""
+    criteria_set = CriteriaSet.objects.create(
+        code="bp-snv-2024", title="Bộ của Sở Nội vụ", year=2024, organization=Organization.objects.get(code="bp-snv")
+    )
+    Criterion.objects.create(criteria_set=criteria_set, code="1", position=1, title="Tiêu chí", max_points=1)
+    return ["bp-snv-2024"]
+
+
+CRITERIA_MANAGERS = {"admin": REDIRECT, "coordinator": REDIRECT}
+ASSIGNERS_NOT_FOUND = {"admin": NOT_FOUND, "coordinator": NOT_FOUND}
+NOBODY_HERE = dict.fromkeys(PERSONAS, NOT_FOUND)
 
 
 @dataclass
@@ -151,14 +165,58 @@ CASES = [
     Case("password_change_done", "accounts:password_change_done", dict.fromkeys(LOGGED_IN, OK)),
     Case("criteria_sets", "criteria:set_list", EVERY_ROLE),
     Case("criteria_set", "criteria:set_detail", EVERY_ROLE, lambda: ["bp-stnmt-2024"]),
-    Case("criterion", "criteria:criterion_detail", EVERY_ROLE, lambda: ["dn-sct-2019", "1.1.2"]),
-    Case("criterion_calculate", "criteria:criterion_calculate", EVERY_ROLE, lambda: ["dn-sct-2019", "1.1.2"], "post"),
-    Case("criteria_export", "criteria:set_export", EVERY_ROLE, lambda: ["dn-sct-2019", "xlsx"]),
+    Case("criterion", "criteria:criterion_detail", EVERY_ROLE, lambda: ["bp-stnmt-2024", "1.1.2"]),
+    Case("criterion_calculate", "criteria:criterion_calculate", EVERY_ROLE, lambda: ["bp-stnmt-2024", "1.1.2"], "post"),
+    Case("criteria_export", "criteria:set_export", EVERY_ROLE, lambda: ["bp-stnmt-2024", "xlsx"]),
     Case("criteria_diff", "criteria:set_diff", EVERY_ROLE, lambda: ["bp-stnmt-2024"], query="?so_voi=province-2024"),
-    Case("criteria_import", "criteria:set_import", ADMIN_ONLY),
-    Case("criteria_import_confirm", "criteria:set_import_confirm", {"admin": REDIRECT}, method="post"),
-    Case("criteria_clone", "criteria:set_clone", {"admin": REDIRECT}, lambda: ["dn-sct-2019"], "post"),
-    Case("criteria_status", "criteria:set_status", {"admin": REDIRECT}, lambda: ["dn-sct-2019"], "post"),
+    Case("criteria_import", "criteria:set_import", ASSIGNERS),
+    Case("criteria_import_confirm", "criteria:set_import_confirm", CRITERIA_MANAGERS, method="post"),
+    Case("criteria_clone", "criteria:set_clone", CRITERIA_MANAGERS, lambda: ["bp-stnmt-2024"], "post"),
+    Case("criteria_status", "criteria:set_status", CRITERIA_MANAGERS, lambda: ["bp-stnmt-2024"], "post"),
+    # Another province's sets are invisible (404) to every Bình Phước persona, reads and writes alike.
+    *[
+        Case(f"{label}_other_province", f"criteria:{name}", expected, args, method, query)
+        for label, name, expected, args, method, query in [
+            ("criteria_set", "set_detail", NOBODY_HERE, lambda: ["dn-sct-2019"], "get", ""),
+            ("criterion", "criterion_detail", NOBODY_HERE, lambda: ["dn-sct-2019", "1.1.2"], "get", ""),
+            ("criterion_calculate", "criterion_calculate", NOBODY_HERE, lambda: ["dn-sct-2019", "1.1.2"], "post", ""),
+            ("criteria_export", "set_export", NOBODY_HERE, lambda: ["dn-sct-2019", "yaml"], "get", ""),
+            ("criteria_diff", "set_diff", NOBODY_HERE, lambda: ["bp-stnmt-2024"], "get", "?so_voi=dn-sct-2019"),
+            ("criteria_clone", "set_clone", ASSIGNERS_NOT_FOUND, lambda: ["dn-sct-2019"], "post", ""),
+            ("criteria_status", "set_status", ASSIGNERS_NOT_FOUND, lambda: ["dn-sct-2019"], "post", ""),
+            ("assignment_matrix", "assignment_matrix", ASSIGNERS_NOT_FOUND, lambda: ["dn-sct-2019"], "get", ""),
+        ]
+    ],
+    Case(
+        "assignment_update_other_province",
+        "criteria:assignment_update",
+        ASSIGNERS_NOT_FOUND,
+        lambda: ["dn-sct-2019"],
+        "post",
+        data=lambda: {"criterion": criterion("1.1.2", "dn-sct-2019"), "unit": org("bp-stnmt-tt"), "role": "lead"},
+    ),
+    # A set of another department of the same province: invisible to this department, writes included;
+    # only Sở Nội vụ's own appraiser reads it (and may not change it).
+    Case(
+        "criteria_set_other_department",
+        "criteria:set_detail",
+        {**NOBODY_HERE, "appraiser": OK},
+        bp_snv_set,
+    ),
+    Case("criteria_clone_other_department", "criteria:set_clone", ASSIGNERS_NOT_FOUND, bp_snv_set, "post"),
+    Case("criteria_status_other_department", "criteria:set_status", ASSIGNERS_NOT_FOUND, bp_snv_set, "post"),
+    Case("assignment_matrix_other_department", "criteria:assignment_matrix", ASSIGNERS_NOT_FOUND, bp_snv_set),
+    Case(
+        "assignment_update_other_department",
+        "criteria:assignment_update",
+        ASSIGNERS_NOT_FOUND,
+        bp_snv_set,
+        "post",
+        data=lambda: {"criterion": criterion("1", "bp-snv-2024"), "unit": org("bp-stnmt-tt"), "role": "lead"},
+    ),
+    # The province's set: read by all its departments, changed by none of them (only the province's admin).
+    Case("criteria_clone_province_set", "criteria:set_clone", {}, lambda: ["province-2024"], "post"),
+    Case("criteria_status_province_set", "criteria:set_status", {}, lambda: ["province-2024"], "post"),
     Case("assignment_matrix", "criteria:assignment_matrix", ASSIGNERS, lambda: ["bp-stnmt-2024"]),
     Case(
         "assignment_update",

@@ -18,7 +18,7 @@ from parindex.assessments.models import Answer, AssessmentRound, Evidence, Evide
 from parindex.assessments.policy import Action
 from parindex.core.errors import ApplicationError
 from parindex.criteria.forms import flatten_inputs, inputs_from_post
-from parindex.criteria.models import CriteriaSet, SetStatus
+from parindex.criteria.selectors import criteria_sets_usable
 from parindex.engine.errors import RuleError
 from parindex.engine.numbers import fmt, to_decimal
 from parindex.engine.rules import compile_rule
@@ -89,7 +89,7 @@ def round_create(request):
                    and not n.is_appraising_body]  # fmt: skip
     if not departments:
         raise PermissionDenied
-    sets = CriteriaSet.objects.filter(status=SetStatus.ACTIVE).exclude(max_total=None)
+    sets = criteria_sets_usable(access=access)
     form = RoundForm(request.POST or None, departments=departments, sets=sets, initial={"year": request.working_year})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

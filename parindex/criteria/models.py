@@ -51,7 +51,10 @@ class CriteriaSet(BaseModel):
         null=True,
         blank=True,
         related_name="criteria_sets",
-        verbose_name="Cơ quan sử dụng",
+        limit_choices_to={"kind__in": [OrganizationKind.PROVINCE, OrganizationKind.DEPARTMENT]},
+        verbose_name="Cơ quan sở hữu",
+        help_text="Một tỉnh (ban hành cho mọi sở, ban, ngành của tỉnh, chỉ quản trị của tỉnh sửa) hoặc một sở, "
+        "ban, ngành (quản trị và đầu mối CCHC của sở sửa). Để trống: chỉ quản trị gốc thấy.",
     )
     source_number = models.CharField("Số văn bản", max_length=100, blank=True)
     source_date = models.DateField("Ngày văn bản", null=True, blank=True)

@@ -7,14 +7,117 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, QuerySet
 
 from parindex.criteria.document import CriterionRow, SetDocument
-from parindex.criteria.models import AssignmentRole, CriteriaSet, Criterion, CriterionAssignment
+from parindex.criteria.models import AssignmentRole, CriteriaSet, Criterion, CriterionAssignment, SetStatus
 from parindex.engine.rules import KIND_LABELS
+from parindex.organizations.access import Access
+from parindex.organizations.models import OrganizationKind
+from parindex.organizations.permissions import ROLE_PERMISSIONS, Perm, Role
 from parindex.organizations.selectors import organization_tree
+from parindex.organizations.tree import TreeNode
+
+# Who may do what with a criteria set. A set belongs to a province (issued to all its departments,
+# read-only to them, managed by an admin of the province itself) or to one department (managed by
+# its admin or coordinator). A set with no owner belongs to nobody: superusers only.
 
 
-def criteria_sets(*, year: int | None = None) -> QuerySet[CriteriaSet]:
+def readable_owner_ids(access: Access) -> frozenset[int] | None:
+    """Owners whose sets the user may read; None means every set (superuser)."""
+    if access.is_superuser:
+        return None
+    scope = set(access.org_ids_with(Perm.CRITERIA_VIEW))
+    for org_id in list(scope):
+        # A unit's staff read their department's and their province's sets.
+        scope |= {node.org_id for node in access.tree.ancestors(org_id)}
+    # An appraiser reads the sets of the departments he appraises.
+    return frozenset(scope | access.appraised_org_ids)
+
+
+def set_readable(access: Access, criteria_set: CriteriaSet) -> bool:
+    owners = readable_owner_ids(access)
+    return owners is None or criteria_set.organization_id in owners
+
+
+def set_manageable(access: Access, criteria_set: CriteriaSet) -> bool:
+    """May change the set itself: status, clone, replace."""
+    if access.is_superuser:
+        return True
+    owner = criteria_set.organization
+    if owner is None:
+        return False
+    return may_own(access, owner.pk, owner.kind)
+
+
+def may_own(access: Access, org_id: int, kind: str) -> bool:
+    """May import or hold sets owned by this organization."""
+    if access.is_superuser:
+        return kind in (OrganizationKind.PROVINCE, OrganizationKind.DEPARTMENT)
+    if kind == OrganizationKind.PROVINCE:
+        return (org_id, Role.ADMIN) in access.memberships
+    if kind == OrganizationKind.DEPARTMENT:
+        return access.can(Perm.CRITERIA_MANAGE, org_id)
+    return False
+
+
+def own_owner_ids(access: Access) -> list[int]:
+    """The organizations a user's own memberships make him manage sets for (the default owner
+    of an import that names none): his department, or the province he administers."""
+    owners = []
+    for org_id, role in access.memberships:
+        node = access.tree.nodes.get(org_id)
+        if node and Perm.CRITERIA_MANAGE in ROLE_PERMISSIONS.get(role, ()) and may_own(access, org_id, node.kind):
+            owners.append(org_id)
+    return list(dict.fromkeys(owners))
+
+
+def assignable_departments(access: Access, criteria_set: CriteriaSet) -> list[TreeNode]:
+    """The departments whose units this user may assign in the set: a department's own set to
+    its units, a province's set by each of its departments to its own units."""
+    if not set_readable(access, criteria_set) or criteria_set.organization_id is None:
+        return []
+    scope = access.org_ids_with(Perm.CRITERIA_ASSIGN)
+    departments = []
+    for node in access.tree.nodes.values():
+        if node.kind != OrganizationKind.DEPARTMENT or node.org_id not in scope:
+            continue
+        province = access.tree.nearest(node.org_id, OrganizationKind.PROVINCE)
+        if criteria_set.organization_id in (node.org_id, province.org_id if province else None):
+            departments.append(node)
+    return sorted(departments, key=lambda node: node.name)
+
+
+def assignment_scope(access: Access, criteria_set: CriteriaSet) -> set[int] | None:
+    """The organizations whose assignments the user sees in the set; None: all of them. In a
+    province's set each department's assignments to its own units are its own business."""
+    if set_manageable(access, criteria_set) or criteria_set.organization is None:
+        return None
+    if criteria_set.organization.kind != OrganizationKind.PROVINCE:
+        return None
+    not_units = {n.org_id for n in access.tree.nodes.values() if n.kind != OrganizationKind.UNIT}
+    return not_units | set(access.visible_org_ids)
+
+
+def criteria_sets(*, access: Access, year: int | None = None) -> QuerySet[CriteriaSet]:
+    """The sets this user may read: their province's, their department's (and, for an
+    appraiser, those of the departments he appraises); never another province's."""
     sets = CriteriaSet.objects.select_related("organization").annotate(criterion_count=Count("criteria"))
+    owners = readable_owner_ids(access)
+    if owners is not None:
+        sets = sets.filter(organization_id__in=owners)
     return sets.filter(year=year) if year else sets
+
+
+def criteria_sets_usable(*, access: Access, year: int | None = None) -> QuerySet[CriteriaSet]:
+    """The sets a round may be opened on: readable by the user, active and with a total."""
+    return criteria_sets(access=access, year=year).filter(status=SetStatus.ACTIVE).exclude(max_total=None)
+
+
+def criteria_set_for(*, access: Access, code: str) -> CriteriaSet:
+    """The set with this code if the user may read it; CriteriaSet.DoesNotExist otherwise, so
+    that another province's set is indistinguishable from a missing one."""
+    criteria_set = CriteriaSet.objects.select_related("organization").get(code=code)
+    if not set_readable(access, criteria_set):
+        raise CriteriaSet.DoesNotExist
+    return criteria_set
 
 
 @dataclass
@@ -28,12 +131,16 @@ class CriterionView:
     assigned_org_ids: set[int] = field(default_factory=set)
 
 
-def criteria_tree(*, criteria_set: CriteriaSet) -> list[CriterionView]:
-    """All criteria in document order with depth and assigned unit names (3 queries)."""
+def _assignments(org_ids: set[int] | None) -> QuerySet[CriterionAssignment]:
+    assignments = CriterionAssignment.objects.order_by("organization__code")
+    return assignments if org_ids is None else assignments.filter(organization_id__in=org_ids)
+
+
+def criteria_tree(*, criteria_set: CriteriaSet, org_ids: set[int] | None = None) -> list[CriterionView]:
+    """All criteria in document order with depth and assigned unit names (3 queries); with
+    `org_ids`, only the assignments of those organizations."""
     criteria = list(
-        criteria_set.criteria.order_by("position").prefetch_related(
-            Prefetch("assignments", queryset=CriterionAssignment.objects.order_by("organization__code"))
-        )
+        criteria_set.criteria.order_by("position").prefetch_related(Prefetch("assignments", _assignments(org_ids)))
     )
     tree = organization_tree(year=criteria_set.year)
     parents = {c.parent_id for c in criteria}
@@ -59,12 +166,12 @@ def criteria_tree(*, criteria_set: CriteriaSet) -> list[CriterionView]:
     return rows
 
 
-def document_from_set(*, criteria_set: CriteriaSet) -> SetDocument:
+def document_from_set(*, criteria_set: CriteriaSet, org_ids: set[int] | None = None) -> SetDocument:
     """The set as a document, with assigned units written by their full names so that a
-    re-import resolves them to the same organizations."""
+    re-import resolves them to the same organizations; with `org_ids`, only their assignments."""
     tree = organization_tree(year=criteria_set.year)
     assignments = defaultdict(lambda: {AssignmentRole.LEAD: [], AssignmentRole.COORDINATING: []})
-    for a in CriterionAssignment.objects.filter(criterion__criteria_set=criteria_set).order_by("organization__code"):
+    for a in _assignments(org_ids).filter(criterion__criteria_set=criteria_set):
         node = tree.nodes.get(a.organization_id)
         if node:
             assignments[a.criterion_id][a.role].append(node.name)

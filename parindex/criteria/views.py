@@ -1,29 +1,53 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from parindex.core.downloads import attachment
+from parindex.core.errors import ApplicationError
 from parindex.core.permissions import call_service, perm_required
 from parindex.criteria import services
 from parindex.criteria.document import read_xlsx, read_yaml, write_xlsx, write_yaml
 from parindex.criteria.forms import CloneForm, ImportForm, calculator_fields, inputs_from_post
 from parindex.criteria.models import AssignmentRole, CriteriaSet, Criterion, CriterionAssignment, SetStatus
-from parindex.criteria.selectors import criteria_set_diff, criteria_sets, criteria_tree, document_from_set
+from parindex.criteria.selectors import (
+    assignable_departments,
+    assignment_scope,
+    criteria_set_diff,
+    criteria_set_for,
+    criteria_sets,
+    criteria_tree,
+    document_from_set,
+    set_manageable,
+)
 from parindex.engine.errors import RuleError
 from parindex.engine.rules import compile_rule
-from parindex.organizations.access import access_for
-from parindex.organizations.models import Organization, OrganizationKind
+from parindex.organizations.access import Access, access_for, access_for_user
+from parindex.organizations.models import Organization
 from parindex.organizations.permissions import Perm
 
 SESSION_IMPORT = "criteria_import"
 
 
-def _get_set(code: str) -> CriteriaSet:
-    return get_object_or_404(CriteriaSet.objects.select_related("organization"), code=code)
+def _get_set(request, code: str, *, manage: bool = False) -> CriteriaSet:
+    """Every criteria view's one way to a set: 404 for a set the user may not read (another
+    province's looks missing), 403 for a write to a set he reads but does not own."""
+    try:
+        criteria_set = criteria_set_for(access=access_for(request), code=code)
+    except CriteriaSet.DoesNotExist:
+        raise Http404 from None
+    if manage and not set_manageable(access_for(request), criteria_set):
+        raise PermissionDenied
+    return criteria_set
+
+
+def _access_in(request, year: int) -> Access:
+    """Assignments follow the set's year's tree (the units that existed then)."""
+    return access_for(request) if year == request.working_year else access_for_user(request.user, year)
 
 
 def _get_criterion(criteria_set: CriteriaSet, code: str) -> Criterion:
@@ -32,13 +56,16 @@ def _get_criterion(criteria_set: CriteriaSet, code: str) -> Criterion:
 
 @perm_required(Perm.CRITERIA_VIEW)
 def set_list(request):
-    sets = list(criteria_sets().order_by("-year", "code"))
+    access = access_for(request)
+    sets = list(criteria_sets(access=access).order_by("-year", "code"))
+    for criteria_set in sets:
+        criteria_set.manageable = set_manageable(access, criteria_set)
     return render(
         request,
         "criteria/set_list.html",
         {
             "sets": sets,
-            "can_manage": access_for(request).has(Perm.CRITERIA_MANAGE),
+            "can_manage": access.has(Perm.CRITERIA_MANAGE),
             "years": sorted({s.year for s in sets}, reverse=True),
         },
     )
@@ -46,9 +73,9 @@ def set_list(request):
 
 @perm_required(Perm.CRITERIA_VIEW)
 def set_detail(request, code: str):
-    criteria_set = _get_set(code)
+    criteria_set = _get_set(request, code)
     access = access_for(request)
-    rows = criteria_tree(criteria_set=criteria_set)
+    rows = criteria_tree(criteria_set=criteria_set, org_ids=assignment_scope(access, criteria_set))
     mine_only = request.GET.get("cua_toi") == "1"
     my_orgs = {org_id for org_id, _ in access.memberships}
     if mine_only:
@@ -66,11 +93,11 @@ def set_detail(request, code: str):
             "criteria_set": criteria_set,
             "areas": areas,
             "mine_only": mine_only,
-            "can_manage": access.has(Perm.CRITERIA_MANAGE),
-            "can_assign": access.has(Perm.CRITERIA_ASSIGN),
+            "can_manage": set_manageable(access, criteria_set),
+            "can_assign": bool(assignable_departments(_access_in(request, criteria_set.year), criteria_set)),
             "clone_form": CloneForm(initial={"year": criteria_set.year + 1}),
             "statuses": SetStatus.choices,
-            "other_sets": CriteriaSet.objects.exclude(pk=criteria_set.pk).order_by("-year", "code"),
+            "other_sets": criteria_sets(access=access).exclude(pk=criteria_set.pk).order_by("-year", "code"),
         },
     )
 
@@ -89,8 +116,9 @@ def _assigned_with_ancestors(rows, org_ids: set[int]):
 
 @perm_required(Perm.CRITERIA_VIEW)
 def criterion_detail(request, code: str, criterion_code: str):
-    criteria_set = _get_set(code)
-    rows = {row.criterion.pk: row for row in criteria_tree(criteria_set=criteria_set)}
+    criteria_set = _get_set(request, code)
+    scope = assignment_scope(access_for(request), criteria_set)
+    rows = {row.criterion.pk: row for row in criteria_tree(criteria_set=criteria_set, org_ids=scope)}
     row = next((r for r in rows.values() if r.criterion.code == criterion_code), None)
     if row is None:
         raise Http404
@@ -124,7 +152,7 @@ def criterion_detail(request, code: str, criterion_code: str):
 @require_POST
 @perm_required(Perm.CRITERIA_VIEW)
 def criterion_calculate(request, code: str, criterion_code: str):
-    criterion = _get_criterion(_get_set(code), criterion_code)
+    criterion = _get_criterion(_get_set(request, code), criterion_code)
     try:
         rule = compile_rule(criterion.rule, criterion.max_or_zero)
     except RuleError as error:
@@ -135,8 +163,9 @@ def criterion_calculate(request, code: str, criterion_code: str):
 
 @perm_required(Perm.CRITERIA_VIEW)
 def set_export(request, code: str, fmt: str):
-    criteria_set = _get_set(code)
-    document = document_from_set(criteria_set=criteria_set)
+    criteria_set = _get_set(request, code)
+    scope = assignment_scope(access_for(request), criteria_set)
+    document = document_from_set(criteria_set=criteria_set, org_ids=scope)
     writers = {"xlsx": write_xlsx, "yaml": write_yaml}
     if fmt not in writers:
         raise Http404
@@ -154,7 +183,7 @@ def set_import(request):
         else:
             document = read_yaml(content.decode("utf-8", errors="replace"))
         replace = form.cleaned_data["replace"]
-        plan = services.criteria_set_plan_import(document=document, replace=replace)
+        plan = services.criteria_set_plan_import(document=document, replace=replace, by=request.user)
         request.session[SESSION_IMPORT] = {"yaml": write_yaml(document), "replace": replace, "name": upload.name}
         return render(request, "criteria/import_preview.html", {"plan": plan, "file_name": upload.name})
     return render(request, "criteria/import_upload.html", {"form": form})
@@ -167,10 +196,15 @@ def set_import_confirm(request):
     if not stored:
         messages.error(request, "Phiên nhập đã hết hạn; hãy tải tệp lên lại.")
         return redirect("criteria:set_import")
-    plan = services.criteria_set_plan_import(document=read_yaml(stored["yaml"]), replace=stored["replace"])
+    document = read_yaml(stored["yaml"])
+    plan = services.criteria_set_plan_import(document=document, replace=stored["replace"], by=request.user)
     if plan.errors:
         return render(request, "criteria/import_preview.html", {"plan": plan, "file_name": stored["name"]})
-    criteria_set = services.criteria_set_import(plan=plan)
+    try:
+        criteria_set = services.criteria_set_import(plan=plan, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return render(request, "criteria/import_preview.html", {"plan": plan, "file_name": stored["name"]})
     del request.session[SESSION_IMPORT]
     messages.success(
         request, f"Đã lưu bộ tiêu chí “{criteria_set.title}” ({len(plan.document.rows)} tiêu chí) ở trạng thái dự thảo."
@@ -181,12 +215,14 @@ def set_import_confirm(request):
 @require_POST
 @perm_required(Perm.CRITERIA_MANAGE)
 def set_clone(request, code: str):
-    source = _get_set(code)
+    source = _get_set(request, code, manage=True)
     form = CloneForm(request.POST)
     if form.is_valid():
         year = form.cleaned_data["year"]
         new_code = form.cleaned_data["code"] or slugify(source.code.replace(str(source.year), str(year)))
-        clone = call_service(form, lambda: services.criteria_set_clone(source=source, year=year, code=new_code))
+        clone = call_service(
+            form, lambda: services.criteria_set_clone(source=source, year=year, code=new_code, by=request.user)
+        )
         if clone:
             messages.success(request, f"Đã sao chép sang năm {year} (dự thảo): “{clone.code}”.")
             return redirect(clone)
@@ -198,49 +234,48 @@ def set_clone(request, code: str):
 @require_POST
 @perm_required(Perm.CRITERIA_MANAGE)
 def set_status(request, code: str):
-    criteria_set = _get_set(code)
-    status = request.POST.get("status")
-    if status not in SetStatus.values:
-        messages.error(request, "Trạng thái không hợp lệ.")
+    criteria_set = _get_set(request, code, manage=True)
+    status = request.POST.get("status", "")
+    try:
+        services.criteria_set_set_status(criteria_set=criteria_set, status=status, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
     else:
-        services.criteria_set_set_status(criteria_set=criteria_set, status=status)
         messages.success(request, f"Bộ tiêu chí chuyển sang trạng thái “{SetStatus(status).label}”.")
     return redirect(criteria_set)
 
 
 @perm_required(Perm.CRITERIA_VIEW)
 def set_diff(request, code: str):
-    new = _get_set(code)
-    old = get_object_or_404(CriteriaSet, code=request.GET.get("so_voi", ""))
+    new = _get_set(request, code)
+    old = _get_set(request, request.GET.get("so_voi", ""))
     return render(
         request, "criteria/set_diff.html", {"new": new, "old": old, "diff": criteria_set_diff(old=old, new=new)}
     )
 
 
 def _matrix_units(request, criteria_set: CriteriaSet):
-    """The department whose units are assigned, among those the user may assign, and its units."""
-    access = access_for(request)
-    scope = access.org_ids_with(Perm.CRITERIA_ASSIGN)
-    departments = [
-        node for node in access.tree.nodes.values() if node.kind == OrganizationKind.DEPARTMENT and node.org_id in scope
-    ]
+    """The department whose units are assigned, among those the user may assign in this set
+    (his own; a superuser or a province's admin chooses), and its units."""
+    access = _access_in(request, criteria_set.year)
+    departments = assignable_departments(access, criteria_set)
+    if not departments:
+        raise PermissionDenied
     wanted = request.GET.get("don_vi") or request.POST.get("don_vi")
-    default = criteria_set.organization_id if criteria_set.organization_id in scope else None
     chosen = next((d for d in departments if str(d.org_id) == str(wanted)), None) or next(
-        (d for d in departments if d.org_id == default), departments[0] if departments else None
+        (d for d in departments if d.org_id == criteria_set.organization_id), departments[0]
     )
-    if chosen is None:
-        raise Http404
     units = list(access.tree.children(chosen.org_id))
     return chosen, departments, units
 
 
 @perm_required(Perm.CRITERIA_ASSIGN)
 def assignment_matrix(request, code: str):
-    criteria_set = _get_set(code)
+    criteria_set = _get_set(request, code)
     department, departments, units = _matrix_units(request, criteria_set)
-    rows = criteria_tree(criteria_set=criteria_set)
     unit_ids = [u.org_id for u in units]
+    # Only this department's units: the other departments' assignments in a province set are theirs.
+    rows = criteria_tree(criteria_set=criteria_set, org_ids=set(unit_ids))
     roles = {
         (a.criterion_id, a.organization_id): a.role
         for a in CriterionAssignment.objects.filter(criterion__criteria_set=criteria_set, organization_id__in=unit_ids)
@@ -260,17 +295,36 @@ def assignment_matrix(request, code: str):
     )
 
 
+ERR_BAD_ASSIGNMENT = "Dữ liệu phân công không hợp lệ."
+ERR_BAD_CRITERION = "Tiêu chí không hợp lệ: chọn lại ô trong bảng phân công."
+MAX_ID = 2**31 - 1  # the largest id every supported database stores; a bigger one is a typo or a probe
+
+
+def _posted_id(value: str | None) -> int | None:
+    if not value or not value.isascii() or not value.isdigit() or int(value) > MAX_ID:
+        return None
+    return int(value)
+
+
 @require_POST
 @perm_required(Perm.CRITERIA_ASSIGN)
 def assignment_update(request, code: str):
-    criteria_set = _get_set(code)
+    criteria_set = _get_set(request, code)
     department, _, units = _matrix_units(request, criteria_set)
-    criterion = get_object_or_404(Criterion, criteria_set=criteria_set, pk=request.POST.get("criterion"))
+    criterion_id = _posted_id(request.POST.get("criterion"))
+    criterion = Criterion.objects.filter(criteria_set=criteria_set, pk=criterion_id).first() if criterion_id else None
+    if criterion is None:
+        return HttpResponse(ERR_BAD_CRITERION, status=400)
     unit = next((u for u in units if str(u.org_id) == request.POST.get("unit")), None)
     role = request.POST.get("role") or None
     if unit is None or role not in (None, *AssignmentRole.values):
-        return HttpResponse("Dữ liệu phân công không hợp lệ.", status=400)
-    services.assignment_set(criterion=criterion, organization=Organization.objects.get(pk=unit.org_id), role=role)
+        return HttpResponse(ERR_BAD_ASSIGNMENT, status=400)
+    try:
+        services.assignment_set(
+            criterion=criterion, organization=Organization.objects.get(pk=unit.org_id), role=role, by=request.user
+        )
+    except ApplicationError as error:
+        return HttpResponse(error.message, status=403)
     context = {"criterion": criterion, "unit": unit, "role": role or "", "role_choices": AssignmentRole.choices,
                "department": department, "criteria_set": criteria_set, "saved": True}  # fmt: skip
     return render(request, "criteria/partials/_assignment_cell.html", context)

@@ -63,6 +63,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         {
             Perm.ORG_VIEW,
             Perm.CRITERIA_VIEW,
+            # Sets owned by the coordinator's own department only: a province's sets need its admin.
+            Perm.CRITERIA_MANAGE,
             Perm.CRITERIA_ASSIGN,
             Perm.PLAN_VIEW,
             Perm.PLAN_MANAGE,

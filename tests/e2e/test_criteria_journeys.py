@@ -52,7 +52,7 @@ def test_an_assignment_edited_in_the_matrix_survives_export_and_reimport(login, 
 
 
 def test_the_calculator_shows_points_and_the_explanation_as_one_types(login, page, shot, htmx_ready):
-    login("chuyenvien")
+    login("dn.chuyenvien")
     page.get_by_test_id("nav").get_by_role("link", name="Bộ tiêu chí").click()
     page.get_by_role("link", name=re.compile("Đồng Nai")).first.click()
     page.get_by_role("link", name="Mức độ thực hiện kế hoạch CCHC").click()

@@ -32,7 +32,7 @@ def assignments(criteria_set):
 
 
 def test_it_resolves_unit_names_abbreviations_and_all_units():
-    plan = services.criteria_set_plan_import(document=read_yaml(SMALL))
+    plan = services.criteria_set_plan_import(document=read_yaml(SMALL), by=None)
     units = {o.pk: o.code for o in Organization.objects.filter(code__startswith="dn-sct")}
     assert [units[i] for i in plan.resolved["1"][AssignmentRole.LEAD]] == ["dn-sct-vp"]
     assert len(plan.resolved["1"][AssignmentRole.COORDINATING]) == 6
@@ -42,7 +42,8 @@ def test_it_resolves_unit_names_abbreviations_and_all_units():
 
 
 def test_it_saves_the_tree_with_parents_levels_and_assignments():
-    criteria_set = services.criteria_set_import(plan=services.criteria_set_plan_import(document=read_yaml(SMALL)))
+    plan = services.criteria_set_plan_import(document=read_yaml(SMALL), by=None)
+    criteria_set = services.criteria_set_import(plan=plan, by=None)
     child = Criterion.objects.get(criteria_set=criteria_set, code="1.1")
     assert child.parent.code == "1"
     assert child.level == 2
@@ -53,51 +54,53 @@ def test_it_saves_the_tree_with_parents_levels_and_assignments():
 
 def test_it_refuses_a_plan_with_errors_and_saves_nothing():
     document = read_yaml(SMALL.replace('threshold: "85"', 'threshold: "abc"'))
-    plan = services.criteria_set_plan_import(document=document)
+    plan = services.criteria_set_plan_import(document=document, by=None)
     with pytest.raises(ApplicationError, match="còn 1 lỗi"):
-        services.criteria_set_import(plan=plan)
+        services.criteria_set_import(plan=plan, by=None)
     assert not CriteriaSet.objects.filter(code="thu-2025").exists()
 
 
 def test_it_refuses_to_overwrite_an_active_set():
-    plan = services.criteria_set_plan_import(document=read_yaml(SMALL.replace("thu-2025", "dn-sct-2019")))
+    plan = services.criteria_set_plan_import(document=read_yaml(SMALL.replace("thu-2025", "dn-sct-2019")), by=None)
     assert any("Đã có bộ tiêu chí mã “dn-sct-2019”" in i.message for i in plan.errors)
 
 
 def test_it_replaces_a_draft_when_asked():
-    services.criteria_set_import(plan=services.criteria_set_plan_import(document=read_yaml(SMALL)))
-    plan = services.criteria_set_plan_import(document=read_yaml(SMALL.replace("Báo cáo", "Báo cáo mới")), replace=True)
-    criteria_set = services.criteria_set_import(plan=plan)
+    services.criteria_set_import(plan=services.criteria_set_plan_import(document=read_yaml(SMALL), by=None), by=None)
+    document = read_yaml(SMALL.replace("Báo cáo", "Báo cáo mới"))
+    plan = services.criteria_set_plan_import(document=document, replace=True, by=None)
+    criteria_set = services.criteria_set_import(plan=plan, by=None)
     assert criteria_set.criteria.get(code="1.2").title == "Báo cáo mới"
 
 
 def test_export_to_xlsx_reimports_to_an_identical_set():
     original = CriteriaSet.objects.get(code="dn-sct-2019")
     criterion = original.criteria.get(code="1.1.2")
-    services.assignment_set(criterion=criterion, organization=Organization.objects.get(code="dn-sct-qlcn"), role="lead")
+    qlcn = Organization.objects.get(code="dn-sct-qlcn")
+    services.assignment_set(criterion=criterion, organization=qlcn, role="lead", by=None)
     exported = document_from_set(criteria_set=original)
     document = read_xlsx(write_xlsx(exported))
     document.header["code"] = "dn-sct-2019-ban-sao"
-    copy = services.criteria_set_import(plan=services.criteria_set_plan_import(document=document))
+    copy = services.criteria_set_import(plan=services.criteria_set_plan_import(document=document, by=None), by=None)
     assert document_from_set(criteria_set=copy).rows == exported.rows
     assert assignments(copy) == assignments(original)
 
 
 def test_clone_copies_tree_rules_and_assignments_to_next_year():
     source = CriteriaSet.objects.get(code="dn-sct-2019")
-    clone = services.criteria_set_clone(source=source, year=2020, code="dn-sct-2020")
+    clone = services.criteria_set_clone(source=source, year=2020, code="dn-sct-2020", by=None)
     assert clone.year == 2020
     assert clone.title.endswith("2020")
     assert clone.criteria.count() == source.criteria.count()
     assert assignments(clone) == assignments(source)
     assert clone.criteria.get(code="1.1.2").parent.criteria_set == clone
     with pytest.raises(ApplicationError, match="đã được dùng"):
-        services.criteria_set_clone(source=source, year=2021, code="dn-sct-2020")
+        services.criteria_set_clone(source=source, year=2021, code="dn-sct-2020", by=None)
 
 
 def test_diff_lists_added_removed_and_changed_criteria():
     source = CriteriaSet.objects.get(code="dn-sct-2019")
-    clone = services.criteria_set_clone(source=source, year=2020, code="dn-sct-2020")
+    clone = services.criteria_set_clone(source=source, year=2020, code="dn-sct-2020", by=None)
     clone.criteria.filter(code="1.1.2").update(max_points="2.5")
     clone.criteria.filter(code="8").delete()
     Criterion.objects.create(criteria_set=clone, code="11", title="Mới", position=999, max_points=1)
@@ -110,8 +113,8 @@ def test_diff_lists_added_removed_and_changed_criteria():
 def test_assignment_set_switches_and_clears_a_role():
     criterion = CriteriaSet.objects.get(code="dn-sct-2019").criteria.get(code="1.1.1")
     unit = Organization.objects.get(code="dn-sct-tt")
-    services.assignment_set(criterion=criterion, organization=unit, role="coordinating")
-    services.assignment_set(criterion=criterion, organization=unit, role="lead")
+    services.assignment_set(criterion=criterion, organization=unit, role="coordinating", by=None)
+    services.assignment_set(criterion=criterion, organization=unit, role="lead", by=None)
     assert CriterionAssignment.objects.get(criterion=criterion, organization=unit).role == "lead"
-    services.assignment_set(criterion=criterion, organization=unit, role=None)
+    services.assignment_set(criterion=criterion, organization=unit, role=None, by=None)
     assert not CriterionAssignment.objects.filter(criterion=criterion, organization=unit).exists()

@@ -94,12 +94,16 @@ class Command(BaseCommand):
         created = 0
         for path in sorted(LIBRARY.glob("*.yaml")):
             document = read_yaml(path.read_text(encoding="utf-8"))
-            if CriteriaSet.objects.filter(code=document.header.get("code")).exists():
+            existing = CriteriaSet.objects.filter(code=document.header.get("code")).first()
+            if existing:
+                if existing.organization_id is None:  # loaded before sets had an owner
+                    existing.organization = Organization.objects.get(code=document.header["organization"])
+                    existing.save(update_fields=["organization", "updated_at"])
                 continue
-            plan = criteria_set_plan_import(document=document)
+            plan = criteria_set_plan_import(document=document, by=None)  # the system loads its library
             if plan.errors:
                 raise CommandError(f"{path.name}: " + "; ".join(f"{i.code} {i.message}" for i in plan.errors))
-            criteria_set_import(plan=plan, status=SetStatus.ACTIVE)
+            criteria_set_import(plan=plan, by=None, status=SetStatus.ACTIVE)
             created += 1
         return created
 
