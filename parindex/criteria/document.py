@@ -15,6 +15,7 @@ import openpyxl
 import yaml
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from parindex.core.spreadsheets import workbook_bytes
 from parindex.engine.criteria_check import ERROR, Issue, Row
 from parindex.engine.numbers import to_decimal
 
@@ -357,6 +358,4 @@ def write_xlsx(document: SetDocument) -> bytes:
         info.append([label, value])
     info.column_dimensions["A"].width = 40
     info.column_dimensions["B"].width = 80
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+    return workbook_bytes(book)
