@@ -90,9 +90,9 @@ def plan_import(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data.get("file")
-        if upload is None:
-            rows, source = appendix.rows_from_text(data["pasted"]), "text"
-        else:  # a file that cannot be opened becomes an error on the form
+        if upload is None:  # a refused paste or file becomes an error on the form
+            rows, source = call_service(form, lambda: appendix.rows_from_text(data["pasted"])), "text"
+        else:
             rows, source = call_service(form, lambda: appendix.read_upload(upload.name, upload.read())) or (None, "")
         if rows is not None:
             fields = {k: data[k] for k in PlanFields.__dataclass_fields__}
@@ -101,7 +101,9 @@ def plan_import(request):
                 "rows": rows, "fields": fields, "mapping": appendix.detect_mapping(rows), "source": source,
             }  # fmt: skip
             return redirect("plans:plan_import_preview")
-    return render(request, "plans/plan_import.html", {"form": form})
+    # A refused file or paste (damaged, hostile, too big) is a client error: 400, nothing kept.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/plan_import.html", {"form": form}, status=status)
 
 
 def _preview(request, stored: dict):

@@ -134,7 +134,7 @@ def test_a_damaged_file_is_named_as_damaged_and_nothing_is_kept(login_as, name, 
     client = login_as("vanphong")
     response = upload(client, name, content)
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert f"Tệp “{name}” bị hỏng hoặc không đúng định dạng {kind}" in html
     assert 'value="KH nhập thử"' in html  # the header the user typed is kept
     assert views.SESSION_APPENDIX not in client.session
