@@ -139,3 +139,27 @@ def test_concurrent_decisions_loaded_while_pending_let_exactly_one_through():
     request.refresh_from_db()
     assert request.status == ExtensionStatus.REFUSED
     assert Occurrence.objects.get(pk=request.occurrence_id).due == request.old_due
+
+
+def test_a_confirm_that_loses_the_race_inside_the_save_finds_the_winners_plan(monkeypatch):
+    """The other request commits between this one's check and its INSERT: the unique token
+    refuses the second plan and the loser is pointed at the winner's."""
+    fields = services.PlanFields(organization_id=Organization.objects.get(code="bp-stnmt").pk, year=2026,
+                                 kind="annual", title=TITLE)  # fmt: skip
+    from parindex.plans.appendix import TaskDraft
+
+    drafts = [TaskDraft(line=1, number="1", group="", content="Việc", timing="Quý III/2026",
+                        deadline_rule={"kind": "period", "start": ["quarter", 3], "end": ["quarter", 3], "year": 2026})]  # fmt: skip
+    winner = {}
+    calendar = services.working_calendar
+
+    def meanwhile(*args, **kwargs):
+        winner["plan"] = Plan.objects.create(import_token="t-race", **fields.__dict__)
+        return calendar(*args, **kwargs)
+
+    monkeypatch.setattr(services, "working_calendar", meanwhile)
+    with pytest.raises(services.PlanAlreadyImported) as lost:
+        services.plan_import(fields=fields, drafts=drafts, unit_choices={}, by=None, import_token="t-race")
+    assert lost.value.plan == winner["plan"]
+    assert Plan.objects.filter(title=TITLE).count() == 1
+    assert not winner["plan"].tasks.exists()
