@@ -102,6 +102,30 @@ def calendar_day():
     return CalendarDay.objects.create(organization_id=org("bp-stnmt"), day=date(2026, 5, 2), kind="off").pk
 
 
+def kh_occurrence():
+    """An occurrence of another department's plan (Khánh Hòa's), for cross-department writes."""
+    return Occurrence.objects.filter(task__plan_id=plan("kh-stnmt", 2024), review=False).exclude(due=None).first()
+
+
+def kh_extension():
+    occurrence = kh_occurrence()
+    return ExtensionRequest.objects.create(
+        occurrence=occurrence, old_due=occurrence.due, new_due=date(2025, 1, 15), reason="Chờ số liệu"
+    ).pk
+
+
+def kh_progress_file():
+    update = ProgressUpdate.objects.create(occurrence=kh_occurrence(), text="x", percent=10)
+    attachment = ProgressFile(update=update, original_name="a.pdf", size=8, content_type="application/pdf")
+    attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    return attachment.pk
+
+
+def kh_plan_form():
+    return {"organization_id": org("kh-stnmt"), "year": 2026, "kind": "annual", "title": "KH của Sở khác",
+            "pasted": "STT\tNội dung\tThời gian\tChủ trì\n1\tViệc\tQuý III/2026\tVăn phòng Sở"}  # fmt: skip
+
+
 def criterion(code, set_code="bp-stnmt-2024"):
     return Criterion.objects.get(criteria_set__code=set_code, code=code).pk
 
@@ -278,6 +302,56 @@ CASES = [
     Case("progress_file", "plans:progress_file", TASK_SEERS, lambda: [progress_file()]),
     Case("calendar_days", "plans:calendar_days", ADMIN_ONLY),
     Case("calendar_day_delete", "plans:calendar_day_delete", {"admin": REDIRECT}, lambda: [calendar_day()], "post"),
+    # Plans: every write view aimed at another department's plan (Khánh Hòa) is refused; a form
+    # offers only one's own departments, so a foreign organization is a form error (nothing saved).
+    Case("plan_create_other_department", "plans:plan_create", PLAN_MANAGERS, method="post", data=kh_plan_form),
+    Case(
+        "plan_import_other_department",
+        "plans:plan_import",
+        dict.fromkeys(["admin", "coordinator"], 400),
+        method="post",
+        data=kh_plan_form,
+    ),
+    Case(
+        "plan_export_other_department",
+        "plans:plan_export",
+        dict.fromkeys(["admin", "coordinator", "leader"], NOT_FOUND),
+        lambda: [plan("kh-stnmt", 2024), "xlsx"],
+    ),
+    *[
+        Case(
+            f"{name}_other_department",
+            f"plans:{name}",
+            dict.fromkeys(["admin", "coordinator"], NOT_FOUND),
+            lambda: [kh_occurrence().task_id],
+            method,
+        )
+        for name, method in [("task_edit", "get"), ("task_edit", "post")]
+    ],
+    *[
+        Case(
+            f"{name}_other_department",
+            f"plans:{name}",
+            dict.fromkeys(TASK_SEERS, NOT_FOUND),
+            lambda: [kh_occurrence().pk],
+            "post",
+        )
+        for name in ["occurrence_progress", "occurrence_done", "occurrence_event", "extension_create"]
+    ],
+    Case(
+        "extension_decide_other_department",
+        "plans:extension_decide",
+        dict.fromkeys(["admin", "coordinator"], NOT_FOUND),
+        lambda: [kh_extension()],
+        "post",
+        data=lambda: {"decision": "approve"},
+    ),
+    Case(
+        "progress_file_other_department",
+        "plans:progress_file",
+        dict.fromkeys(TASK_SEERS, NOT_FOUND),
+        lambda: [kh_progress_file()],
+    ),
     Case("notifications", "notifications:list", dict.fromkeys(LOGGED_IN, OK)),
     Case("notifications_read", "notifications:read_all", dict.fromkeys(LOGGED_IN, REDIRECT), method="post"),
     # Assessments: the demo round is Đồng Nai's; every Bình Phước persona is refused (other department).

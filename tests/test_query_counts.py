@@ -76,12 +76,13 @@ def big_plan(tasks: int, rule: dict | None = None):
     from parindex.plans.services import PlanFields
 
     plan = plan_services.plan_create(
+        by=None,
         fields=PlanFields(
             organization_id=Organization.objects.get(code="bp-stnmt").pk,
             year=2025,
             kind=PlanKind.ANNUAL,
             title=f"KH {tasks} nhiệm vụ",
-        )
+        ),
     )
     units = list(Organization.objects.filter(code__startswith="bp-stnmt-").values_list("pk", flat=True))
     for i in range(tasks):

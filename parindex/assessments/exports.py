@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from parindex.assessments.models import Evidence
 from parindex.core.downloads import attachment
 from parindex.core.pdf import register_fonts, register_italic_fonts
+from parindex.core.spreadsheets import workbook_bytes
 from parindex.engine.numbers import fmt
 from parindex.organizations.models import OrganizationKind
 from parindex.organizations.selectors import organization_names, organization_tree
@@ -100,9 +101,7 @@ def sheet_xlsx(assessment, sheet) -> HttpResponse:
             cell.number_format = NUMBER_FORMAT
     _index_sheet(book, sheet)
     ws.freeze_panes = "C4"
-    output = io.BytesIO()
-    book.save(output)
-    return attachment(output.getvalue(), f"tu-danh-gia-{assessment.pk}.xlsx")
+    return attachment(workbook_bytes(book), f"tu-danh-gia-{assessment.pk}.xlsx")
 
 
 def _index_sheet(book, sheet) -> None:
@@ -145,9 +144,7 @@ def ranking_xlsx(assessment_round, results, names: dict[int, str]) -> HttpRespon
             cell.number_format = NUMBER_FORMAT
     for column, width in zip("ABCDEFG", [7, 45, 16, 12, 14, 14, 18], strict=True):
         ws.column_dimensions[column].width = width
-    output = io.BytesIO()
-    book.save(output)
-    return attachment(output.getvalue(), f"xep-hang-{assessment_round.pk}.xlsx")
+    return attachment(workbook_bytes(book), f"xep-hang-{assessment_round.pk}.xlsx")
 
 
 PLACE_PREFIXES = ("Tỉnh ", "Thành phố ")
@@ -460,7 +457,5 @@ def evidence_zip(assessment, sheet) -> HttpResponse:
                 number, item.number, item.issued_on.strftime("%d/%m/%Y") if item.issued_on else "", item.issuer,
                 item.title, ", ".join(c.code for c in item.criteria.all()), "\n".join(names),
             ])  # fmt: skip
-        sheet_bytes = io.BytesIO()
-        book.save(sheet_bytes)
-        package.writestr("danh-muc-tai-lieu-kiem-chung.xlsx", sheet_bytes.getvalue())
+        package.writestr("danh-muc-tai-lieu-kiem-chung.xlsx", workbook_bytes(book))
     return attachment(output.getvalue(), f"tai-lieu-kiem-chung-{assessment.pk}.zip")

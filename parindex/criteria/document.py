@@ -15,6 +15,8 @@ import openpyxl
 import yaml
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from parindex.core.spreadsheets import workbook_bytes
+from parindex.core.uploads import MAX_TABLE_ROWS, UploadRefused, check_office_package, sheet_rows
 from parindex.engine.criteria_check import ERROR, Issue, Row
 from parindex.engine.numbers import to_decimal
 
@@ -24,6 +26,16 @@ ERR_NOT_YAML = "Tệp không phải YAML hợp lệ: {detail}"
 ERR_NOT_XLSX = "Không đọc được tệp Excel (.xlsx): {detail}"
 ERR_NO_CRITERIA = "Tệp không có danh sách tiêu chí (“criteria” / trang “Tiêu chí”)."
 ERR_HEADER = "Thiếu thông tin bộ tiêu chí: {field}."
+# A criteria set nests a handful of levels and repeats nothing by alias; a 433-byte YAML of
+# aliases expands to billions of items and 500 nested brackets overflow the parser's stack.
+MAX_YAML_NODES = 200_000  # the largest seed set has about 5 000
+MAX_NESTING = 30
+ERR_YAML_ALIASES = (
+    "Tệp YAML dùng tham chiếu (alias “*”) nở ra hơn {limit} phần tử, không phải một bộ tiêu chí. "
+    "Hãy viết đầy đủ từng tiêu chí."
+)
+ERR_NESTING = "Tệp lồng nhau quá sâu (hơn {limit} cấp), không phải một bộ tiêu chí."
+ERR_TOO_MANY_CRITERIA = f"Tệp có hơn {MAX_TABLE_ROWS} tiêu chí, quá giới hạn một lần nhập."
 
 XLSX_COLUMNS = [
     ("code", "Mã"),
@@ -87,29 +99,77 @@ class SetDocument:
 
 def read_yaml(text: str) -> SetDocument:
     try:
-        data = yaml.safe_load(text)
+        refusal = _yaml_refusal(text)
+        data = None if refusal else yaml.safe_load(text)
     except yaml.YAMLError as error:
         return SetDocument({}, [], [Issue("", ERROR, ERR_NOT_YAML.format(detail=str(error).splitlines()[0]))])
+    if refusal:
+        return SetDocument({}, [], [Issue("", ERROR, refusal)])
     if not isinstance(data, dict) or not isinstance(data.get("criteria"), list):
         return SetDocument({}, [], [Issue("", ERROR, ERR_NO_CRITERIA)])
+    if len(data["criteria"]) > MAX_TABLE_ROWS:
+        return SetDocument({}, [], [Issue("", ERROR, ERR_TOO_MANY_CRITERIA)])
     issues: list[Issue] = []
     header = _header(data.get("set") or {}, issues)
     rows = [_row(item, position, issues) for position, item in enumerate(data["criteria"], start=1)]
     return SetDocument(header, rows, issues)
 
 
-def read_xlsx(content: bytes) -> SetDocument:
+def _yaml_refusal(text: str) -> str:
+    """Why the YAML is refused before it is built (it expands beyond MAX_YAML_NODES through
+    aliases, or nests deeper than MAX_NESTING), or "". Counted on the parser's events, which
+    neither expand aliases nor recurse."""
+    sizes: dict[str, int] = {}  # anchor → number of nodes it stands for
+    stack: list[list] = [[None, 0]]  # open collections: [anchor, nodes so far]
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            stack[-1][1] += sizes.get(event.anchor, 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            stack[-1][1] += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            stack.append([event.anchor, 1])
+            if len(stack) > MAX_NESTING:
+                return ERR_NESTING.format(limit=MAX_NESTING)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, nodes = stack.pop()
+            if anchor:
+                sizes[anchor] = nodes
+            stack[-1][1] += nodes
+        if sum(nodes for _, nodes in stack) > MAX_YAML_NODES:  # everything read so far, aliases expanded
+            return ERR_YAML_ALIASES.format(limit=MAX_YAML_NODES)
+    return ""
+
+
+def _too_deep(value: Any, limit: int = MAX_NESTING) -> bool:
+    """True when lists / dicts nest deeper than `limit` (walked without recursion)."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            pending += [(child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)]
+    return False
+
+
+def read_xlsx(content: bytes, *, name: str = "bộ tiêu chí.xlsx") -> SetDocument:
     try:
+        check_office_package(content, name=name, kind="xlsx")  # before openpyxl unpacks anything
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        info = sheet_rows(book["Thông tin"], max_columns=20) if "Thông tin" in book.sheetnames else []
+        criteria_rows = sheet_rows(book["Tiêu chí"], max_columns=40) if "Tiêu chí" in book.sheetnames else None
+    except UploadRefused as refusal:
+        return SetDocument({}, [], [Issue("", ERROR, ERR_NOT_XLSX.format(detail=refusal.message))])
     except Exception as error:  # openpyxl raises many unrelated types for a bad file
         return SetDocument({}, [], [Issue("", ERROR, ERR_NOT_XLSX.format(detail=error))])
     issues: list[Issue] = []
     raw_header: dict[str, Any] = {}
-    if "Thông tin" in book.sheetnames:
-        labels = {label: key for key, label in HEADER_FIELDS}
-        for label, value, *_ in book["Thông tin"].iter_rows(values_only=True):
-            if label in labels:
-                raw_header[labels[label]] = value
+    labels = {label: key for key, label in HEADER_FIELDS}
+    for label, value, *_ in ((*row, None, None) for row in info):
+        if label in labels:
+            raw_header[labels[label]] = value
     if isinstance(raw_header.get("bands"), str):
         try:
             raw_header["bands"] = json.loads(raw_header["bands"])
@@ -117,16 +177,16 @@ def read_xlsx(content: bytes) -> SetDocument:
             issues.append(Issue("", ERROR, "Ô “Xếp loại (JSON)” không phải JSON hợp lệ."))
             raw_header["bands"] = []
     header = _header(raw_header, issues)
-    if "Tiêu chí" not in book.sheetnames:
+    if criteria_rows is None:
         return SetDocument(header, [], [*issues, Issue("", ERROR, ERR_NO_CRITERIA)])
-    sheet_rows = book["Tiêu chí"].iter_rows(values_only=True)
-    titles = [str(t or "").strip() for t in next(sheet_rows, [])]
+    lines = iter(criteria_rows)
+    titles = [str(t or "").strip() for t in next(lines, [])]
     keys = {label: key for key, label in XLSX_COLUMNS}
     index = {keys[t]: i for i, t in enumerate(titles) if t in keys}
     if "code" not in index:
         return SetDocument(header, [], [*issues, Issue("", ERROR, "Trang “Tiêu chí” thiếu cột “Mã”.")])
     rows = []
-    for position, values in enumerate(sheet_rows, start=1):
+    for position, values in enumerate(lines, start=1):
         cell = {key: values[i] if i < len(values) else None for key, i in index.items()}
         if all(v in (None, "") for v in cell.values()):
             continue
@@ -140,6 +200,11 @@ def read_xlsx(content: bytes) -> SetDocument:
             if cell.get("params"):
                 try:
                     params = json.loads(str(cell["params"]))
+                    if _too_deep(params):
+                        raise RecursionError
+                except RecursionError:
+                    params = None
+                    issues.append(Issue(str(cell.get("code") or ""), ERROR, ERR_NESTING.format(limit=MAX_NESTING)))
                 except json.JSONDecodeError:
                     params = None
                     issues.append(
@@ -357,6 +422,4 @@ def write_xlsx(document: SetDocument) -> bytes:
         info.append([label, value])
     info.column_dimensions["A"].width = 40
     info.column_dimensions["B"].width = 80
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+    return workbook_bytes(book)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parindex.core.errors import ApplicationError
+from parindex.core.uploads import UploadRefused, check_office_package, check_table, sheet_rows
 from parindex.criteria.units import ALL_UNITS_PREFIXES, UnitResolver, name_key
 from parindex.engine.timing_parser import clean, parse_timing
 
@@ -112,14 +113,20 @@ class AppendixError(ApplicationError):
 
 
 def rows_from_text(text: str) -> list[list[str]]:
-    return [line.split("\t") for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+    """Rows of a pasted table; UploadRefused beyond the bounds of one import."""
+    rows = [line.split("\t") for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+    check_table(rows, field="pasted")
+    return rows
 
 
 def read_upload(name: str, content: bytes) -> tuple[list[list[str]], str]:
     """Rows of an uploaded .docx / .xlsx and its kind; AppendixError when the file cannot be opened."""
     kind = "docx" if name.lower().endswith(".docx") else "xlsx"
+    check_office_package(content, name=name, kind=kind)  # before any parser sees the file
     try:
         rows = rows_from_docx(content) if kind == "docx" else rows_from_xlsx(content)
+    except UploadRefused:
+        raise
     except Exception as error:
         # python-docx, openpyxl, zipfile and lxml each raise their own errors on a damaged or
         # disguised package; for the user they all mean the same thing.
@@ -135,6 +142,9 @@ def rows_from_docx(content: bytes) -> list[list[str]]:
     import docx  # imported here: only this path needs python-docx
 
     document = docx.Document(io.BytesIO(content))
+    for table in document.tables:  # bounded before python-docx lays out each row's cells
+        widths = [sum(tc.grid_span for tc in tr.tc_lst) for tr in table._tbl.tr_lst]
+        check_table([range(width) for width in widths] + [table._tbl.tblGrid.gridCol_lst])
     tables = [_docx_rows(table) for table in document.tables]
     picked: list[list[str]] = []
     width = None
@@ -147,7 +157,9 @@ def rows_from_docx(content: bytes) -> list[list[str]]:
             picked += rows
         else:
             width = None
-    return picked if picked else [row for rows in tables for row in rows]
+    rows = picked if picked else [row for rows in tables for row in rows]
+    check_table(rows)
+    return rows
 
 
 def _docx_rows(table) -> list[list[str]]:
@@ -172,8 +184,7 @@ def rows_from_xlsx(content: bytes) -> list[list[str]]:
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    sheet = book.worksheets[0]
-    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True) if any(row)]
+    return [["" if v is None else str(v) for v in row] for row in sheet_rows(book.worksheets[0])]
 
 
 def header_index(rows: list[list[str]]) -> int | None:

@@ -84,7 +84,7 @@ def _import(demo: DemoPlan, organization: Organization) -> Plan:
     fields = PlanFields(
         organization_id=organization.pk, year=demo.year, kind=demo.kind, title=demo.title, objectives=demo.objectives
     )
-    return services.plan_import(fields=fields, drafts=built.drafts, unit_choices={})
+    return services.plan_import(fields=fields, drafts=built.drafts, unit_choices={}, by=None)
 
 
 def _simulate_progress(plan: Plan, today: date) -> None:

@@ -13,6 +13,7 @@ from docx.shared import Cm, Pt
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from parindex.core.downloads import attachment
+from parindex.core.spreadsheets import workbook_bytes
 
 COLUMNS = ["STT", "Nội dung", "Sản phẩm", "Thời gian thực hiện", "Chủ trì", "Phối hợp", "Tình trạng"]
 
@@ -66,9 +67,7 @@ def plan_xlsx(plan, overview) -> bytes:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A4"
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+    return workbook_bytes(book)
 
 
 def plan_docx(plan, overview) -> bytes:

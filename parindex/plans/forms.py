@@ -132,6 +132,7 @@ class TaskForm(BootstrapFormMixin, forms.Form):
     )
     responsible = forms.CharField(label="Người phụ trách", max_length=200, required=False)
     criteria_codes = forms.CharField(label="Mã tiêu chí liên quan (cách nhau bởi dấu phẩy)", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
 
     def __init__(self, *args, units: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -32,6 +32,9 @@ class Plan(BaseModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="Người tạo"
     )
+    # The one-time token of the import preview that made this plan: a second "Lưu" of the same
+    # preview (double click, two tabs, a retry) finds the plan instead of saving it again.
+    import_token = models.CharField("Mã lần nhập", max_length=64, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "Kế hoạch"
@@ -60,6 +63,7 @@ class Task(BaseModel):
     responsible = models.CharField("Người phụ trách", max_length=200, blank=True)
     criteria_codes = models.JSONField("Tiêu chí liên quan", default=list, blank=True)
     unresolved_units = models.JSONField("Đơn vị chưa xác định", default=list, blank=True)
+    version = models.PositiveIntegerField(default=0, verbose_name="Phiên bản")  # optimistic locking of edits
 
     class Meta:
         verbose_name = "Nhiệm vụ"

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from auditlog.models import LogEntry
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
 from parindex.core.errors import ApplicationError
 from parindex.core.uploads import content_matches
-from parindex.criteria.models import unit_roles
+from parindex.criteria.models import AssignmentRole, unit_roles
 from parindex.engine.deadlines import (
     WorkingCalendar,
     due_after_event,
@@ -23,7 +23,7 @@ from parindex.engine.deadlines import (
     shift_before,
     with_internal_deadline,
 )
-from parindex.organizations.access import access_for_user
+from parindex.organizations.access import Access, access_for_user
 from parindex.organizations.models import Organization, OrganizationKind
 from parindex.organizations.permissions import Perm
 from parindex.organizations.selectors import organization_tree
@@ -60,6 +60,62 @@ ERR_CALENDAR_FORBIDDEN = (
     "Chỉ quản trị của chính cơ quan này (hoặc của cấp trên) mới được thêm, xóa ngày nghỉ bù, làm bù của cơ quan."
 )
 ERR_CALENDAR_KIND = "Ngày nghỉ bù, làm bù chỉ đặt cho tỉnh hoặc sở, ban, ngành (áp dụng cho cả các đơn vị trực thuộc)."
+ERR_NOT_PLAN_MANAGER = "Bạn không có quyền lập hoặc sửa kế hoạch của cơ quan này."
+ERR_NOT_ASSIGNED = "Bạn không thuộc đơn vị được giao nhiệm vụ này nên không cập nhật được."
+ERR_NOT_LEAD = (
+    "Chỉ đơn vị chủ trì hoặc Văn phòng Sở mới đánh dấu hoàn thành, tính hạn theo sự kiện hoặc đề nghị gia hạn."
+)
+ERR_NOT_DECIDER = "Bạn không có quyền duyệt đề nghị gia hạn của cơ quan này."
+ERR_TASK_STALE = (
+    "Người khác vừa sửa nhiệm vụ này; thay đổi của bạn chưa được lưu. "
+    "Hãy tải lại trang để xem nội dung mới rồi sửa lại."
+)
+ERR_ALREADY_IMPORTED = "Kế hoạch này đã được lưu từ bản xem trước này (có thể do bấm “Lưu” hai lần)."
+IMPORT_BATCH = 500  # rows per INSERT: well under SQLite's 32 766 bound variables
+
+
+class PlanAlreadyImported(ApplicationError):
+    """The import token was already used: the plan it made is `plan`."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(ERR_ALREADY_IMPORTED)
+        self.plan = plan
+
+
+# --- who may write -------------------------------------------------------------------------
+# Views ask the same questions to show or hide buttons; services refuse on their own, so a
+# management command or a future API acting for a user of another department is refused too.
+# `by=None` is the system itself (seed data, scheduled commands), acting for nobody.
+
+
+def _access(by, year: int) -> Access:
+    return access_for_user(by, year)
+
+
+def require_perm(by, *, perm: Perm, organization_id: int, year: int, message: str) -> None:
+    if by is not None and not _access(by, year).can(perm, organization_id):
+        raise ApplicationError(message)
+
+
+def require_plan_manager(by, *, organization_id: int, year: int) -> None:
+    require_perm(by, perm=Perm.PLAN_MANAGE, organization_id=organization_id, year=year, message=ERR_NOT_PLAN_MANAGER)
+
+
+def may_act(access: Access, occurrence: Occurrence, *, lead_only: bool) -> bool:
+    """The plan's managers, or a member of one of the task's units (its lead unit when
+    `lead_only`: finishing, event dates, extensions)."""
+    if access.can(Perm.PLAN_MANAGE, occurrence.task.plan.organization_id):
+        return True
+    mine = access.member_unit_ids(Perm.TASK_WORK)
+    return any(
+        u.organization_id in mine and (u.role == AssignmentRole.LEAD or not lead_only)
+        for u in occurrence.task.units.all()
+    )
+
+
+def require_may_act(by, occurrence: Occurrence, *, lead_only: bool) -> None:
+    if by is not None and not may_act(_access(by, occurrence.task.plan.year), occurrence, lead_only=lead_only):
+        raise ApplicationError(ERR_NOT_LEAD if lead_only else ERR_NOT_ASSIGNED)
 
 
 def _audit_update(instance, *, by, organization_id: int, changes: dict[str, tuple[object, object]]) -> None:
@@ -119,21 +175,32 @@ class PlanFields:
 
 
 @transaction.atomic
-def plan_create(*, fields: PlanFields, by=None) -> Plan:
+def plan_create(*, fields: PlanFields, by) -> Plan:
+    require_plan_manager(by, organization_id=fields.organization_id, year=fields.year)
     plan = Plan(created_by=by, **fields.__dict__)
     plan.full_clean()
     plan.save()
     return plan
 
 
-@transaction.atomic
-def plan_import(*, fields: PlanFields, drafts: list[TaskDraft], unit_choices: dict[str, int | None], by=None) -> Plan:
-    """Create the plan with every task, its units and occurrences, in one transaction.
-    `unit_choices` maps an unmatched unit text ("Chủ trì: VPĐK") to the unit a person chose."""
+def plan_import(
+    *, fields: PlanFields, drafts: list[TaskDraft], unit_choices: dict[str, int | None], by,
+    import_token: str | None = None,
+) -> Plan:  # fmt: skip
+    """Create the plan with every task, its units and occurrences. Everything is checked and
+    every occurrence computed first; the writes are then a few bulk INSERTs in one short
+    transaction (all or nothing). `unit_choices` maps an unmatched unit text ("Chủ trì: VPĐK")
+    to the unit a person chose. `import_token` (the preview's) is claimed by the plan's unique
+    column: a second save of the same preview raises PlanAlreadyImported with the first plan."""
     if not drafts:
         raise ApplicationError(ERR_NO_TASKS)
-    plan = plan_create(fields=fields, by=by)
+    require_plan_manager(by, organization_id=fields.organization_id, year=fields.year)
+    if import_token and (saved := Plan.objects.filter(import_token=import_token).first()):
+        raise PlanAlreadyImported(saved)
+    plan = Plan(created_by=by, import_token=import_token or None, **fields.__dict__)
+    plan.full_clean(exclude=["import_token"])  # the token's uniqueness is claimed by the INSERT
     calendar = plan_calendar(plan)
+    tasks, units, occurrences = [], [], []
     for position, draft in enumerate(drafts, start=1):
         lead, coordinating = list(draft.lead_ids), list(draft.coordinating_ids)
         unresolved = []
@@ -155,9 +222,35 @@ def plan_import(*, fields: PlanFields, drafts: list[TaskDraft], unit_choices: di
             unresolved_units=unresolved,
         )
         task.full_clean(exclude=["plan"])
-        task.save()
-        task_units_set(task=task, lead=lead, coordinating=coordinating)
-        occurrences_generate(task=task, year=plan.year, calendar=calendar)
+        tasks.append(task)
+        units += [(task, org_id, role) for org_id, role in unit_roles(lead, coordinating)]
+        if draft.deadline_rule:
+            occurrences += [(task, o) for o in expand(draft.deadline_rule, plan.year, calendar)]
+    try:
+        with transaction.atomic():
+            plan.save()
+            Task.objects.bulk_create(tasks, batch_size=IMPORT_BATCH)
+            TaskUnit.objects.bulk_create(
+                (TaskUnit(task=task, organization_id=org_id, role=role) for task, org_id, role in units),
+                batch_size=IMPORT_BATCH,
+            )
+            Occurrence.objects.bulk_create(
+                (
+                    Occurrence(task=task, key=o.key, label=o.label, due=o.due, starts=o.starts, review=o.review)
+                    for task, o in occurrences
+                ),
+                batch_size=IMPORT_BATCH,
+            )
+            # Bulk writes bypass django-auditlog's signals: one entry says what the import added.
+            _audit_update(
+                plan, by=by, organization_id=plan.organization_id,
+                changes={"Nhiệm vụ": (0, len(tasks)), "Kỳ thực hiện": (0, len(occurrences))},
+            )  # fmt: skip
+    except IntegrityError:
+        saved = Plan.objects.filter(import_token=import_token).first() if import_token else None
+        if saved is None:
+            raise
+        raise PlanAlreadyImported(saved) from None
     return plan
 
 
@@ -170,16 +263,21 @@ ERR_UNKNOWN_CRITERIA = "Bộ tiêu chí năm {year} không có mã: {codes}."
 
 @transaction.atomic
 def task_update(
-    *, task: Task, number: str, group: str, content: str, product: str, timing_text: str, lead: list[int],
-    coordinating: list[int], responsible: str, criteria_codes: list[str], known_codes: set[str] | None,
-    internal_days: int | None = None,
+    *, task: Task, by, expected_version: int, number: str, group: str, content: str, product: str, timing_text: str,
+    lead: list[int], coordinating: list[int], responsible: str, criteria_codes: list[str],
+    known_codes: set[str] | None, internal_days: int | None = None,
 ) -> Task:  # fmt: skip
     """Save a task; a changed timing is re-read and occurrences not yet worked on follow it,
     while occurrences with progress or completion are kept as they are. With `internal_days`,
     the timing is the department's deadline and the units' own falls that many working days
-    earlier (a cascade rule)."""
+    earlier (a cascade rule). `expected_version` is the version the editor's form was made
+    from: when someone saved the task since, nothing is saved (ERR_TASK_STALE)."""
     from parindex.engine.timing_parser import parse_timing
 
+    require_plan_manager(by, organization_id=task.plan.organization_id, year=task.plan.year)
+    # Claimed first, inside the transaction: a refusal below rolls the claim back with the rest.
+    if not Task.objects.filter(pk=task.pk, version=expected_version).update(version=F("version") + 1):
+        raise ApplicationError(ERR_TASK_STALE)
     parsed = parse_timing(timing_text, task.plan.year)
     if not parsed.ok:
         raise ApplicationError(
@@ -201,6 +299,7 @@ def task_update(
     task.timing_text, task.deadline_rule, task.responsible = timing_text, rule, responsible
     task.criteria_codes = criteria_codes
     task.full_clean()
+    task.version = expected_version + 1  # as claimed above; set late so a refusal leaves the object as it was
     task.save()
     task_units_set(task=task, lead=lead, coordinating=coordinating)
     if rule_changed:
@@ -210,21 +309,24 @@ def task_update(
 
 
 @transaction.atomic
-def task_create(*, plan: Plan, **fields) -> Task:
+def task_create(*, plan: Plan, by, **fields) -> Task:
     """Add a task at the end of the plan; the same reading of the timing and the same checks as
     task_update, which also makes its units and occurrences. A refusal leaves nothing behind."""
+    require_plan_manager(by, organization_id=plan.organization_id, year=plan.year)
     last = plan.tasks.aggregate(last=Max("position"))["last"] or 0
     task = Task(plan=plan, position=last + 1, content=fields.get("content", ""))
     task.save()
-    return task_update(task=task, **fields)
+    fields.pop("expected_version", None)  # a new task has no version to compare with yet
+    return task_update(task=task, by=by, expected_version=task.version, **fields)
 
 
 @transaction.atomic
-def task_delete(*, task: Task) -> int:
+def task_delete(*, task: Task, by) -> int:
     """Delete the task with its units, occurrences, progress updates, files and extension requests.
     The cascade goes through Django's collector, so django-auditlog records the task and each
     occurrence it removes. Returns the number of occurrences removed. Stored files are removed once
     the transaction commits."""
+    require_plan_manager(by, organization_id=task.plan.organization_id, year=task.plan.year)
     files = [f.file.name for f in ProgressFile.objects.filter(update__occurrence__task=task) if f.file]
     occurrences = task.occurrences.count()
     task.delete()
@@ -266,8 +368,10 @@ def upload_validate(upload) -> None:
 
 @transaction.atomic
 def progress_add(
-    *, occurrence: Occurrence, author, text: str, percent: int, evidence_link: str = "", files=()
+    *, occurrence: Occurrence, by, text: str, percent: int, evidence_link: str = "", files=()
 ) -> ProgressUpdate:
+    require_may_act(by, occurrence, lead_only=False)
+    author = by
     if not 0 <= percent <= 100:
         raise ApplicationError(ERR_PERCENT, field="percent")
     for upload in files:
@@ -296,6 +400,7 @@ def progress_add(
 def occurrence_mark_done(
     *, occurrence: Occurrence, by, done_on: date, product: str, expected_version: int, today: date
 ) -> None:
+    require_may_act(by, occurrence, lead_only=True)
     if done_on > today:
         raise ApplicationError(ERR_DONE_IN_FUTURE, field="done_on")
     claimed = Occurrence.objects.filter(pk=occurrence.pk, version=expected_version, done_on__isnull=True).update(
@@ -321,7 +426,8 @@ def occurrence_mark_done(
     raise ApplicationError(ERR_STALE)
 
 
-def occurrence_record_event(*, occurrence: Occurrence, event_date: date) -> None:
+def occurrence_record_event(*, occurrence: Occurrence, by, event_date: date) -> None:
+    require_may_act(by, occurrence, lead_only=True)
     rule = occurrence.task.deadline_rule or {}
     # An internal deadline (cascade) wraps the department's rule: the event date is found inside
     # it, then moved ahead by the same number of days as every other deadline of the task.
@@ -341,6 +447,7 @@ def occurrence_record_event(*, occurrence: Occurrence, event_date: date) -> None
 
 @transaction.atomic
 def extension_request(*, occurrence: Occurrence, by, new_due: date, reason: str, today: date) -> ExtensionRequest:
+    require_may_act(by, occurrence, lead_only=True)
     if occurrence.review:
         raise ApplicationError(ERR_REVIEW_NO_EXTENSION)
     if occurrence.due is None:
@@ -361,6 +468,13 @@ def extension_request(*, occurrence: Occurrence, by, new_due: date, reason: str,
 
 @transaction.atomic
 def extension_decide(*, request: ExtensionRequest, by, approve: bool, note: str = "") -> None:
+    """Approve or refuse a pending request. The decision is claimed by a conditional UPDATE
+    (pending → decided): of concurrent decisions exactly one wins, the others are told it was
+    already decided (ERR_EXTENSION_DECIDED) and change nothing."""
+    plan = Plan.objects.only("organization_id", "year").get(tasks__occurrences__extensions=request)
+    require_perm(
+        by, perm=Perm.EXTENSION_DECIDE, organization_id=plan.organization_id, year=plan.year, message=ERR_NOT_DECIDER
+    )
     status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     decided = ExtensionRequest.objects.filter(pk=request.pk, status=ExtensionStatus.PENDING).update(
         status=status, decided_by=by, decided_at=timezone.now(), decision_note=note

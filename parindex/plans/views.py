@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
@@ -28,10 +30,15 @@ from parindex.plans.forms import (
     ProgressForm,
     TaskForm,
 )
-from parindex.plans.models import CalendarDay, Plan, ProgressFile, Task
+from parindex.plans.models import CalendarDay, ExtensionRequest, Plan, ProgressFile, Task
 from parindex.plans.services import PlanFields
 
 SESSION_APPENDIX = "plan_appendix"
+SESSION_IMPORTED = "plan_appendix_saved"  # the last preview saved: its token and plan
+ERR_PREVIEW_CHANGED = (
+    "Bản xem trước này đã được thay bằng một phụ lục khác (tải lên ở một cửa sổ khác). "
+    "Hãy xem lại bản xem trước mới bên dưới rồi bấm “Lưu kế hoạch”."
+)
 
 
 def _today():
@@ -90,18 +97,22 @@ def plan_import(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data.get("file")
-        if upload is None:
-            rows, source = appendix.rows_from_text(data["pasted"]), "text"
-        else:  # a file that cannot be opened becomes an error on the form
+        if upload is None:  # a refused paste or file becomes an error on the form
+            rows, source = call_service(form, lambda: appendix.rows_from_text(data["pasted"])), "text"
+        else:
             rows, source = call_service(form, lambda: appendix.read_upload(upload.name, upload.read())) or (None, "")
         if rows is not None:
             fields = {k: data[k] for k in PlanFields.__dataclass_fields__}
             fields["document_date"] = data["document_date"].isoformat() if data["document_date"] else None
+            # The token is this preview's, used once: a second "Lưu" finds the plan it saved.
             request.session[SESSION_APPENDIX] = {
                 "rows": rows, "fields": fields, "mapping": appendix.detect_mapping(rows), "source": source,
+                "token": secrets.token_urlsafe(24),
             }  # fmt: skip
             return redirect("plans:plan_import_preview")
-    return render(request, "plans/plan_import.html", {"form": form})
+    # A refused file or paste (damaged, hostile, too big) is a client error: 400, nothing kept.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/plan_import.html", {"form": form}, status=status)
 
 
 def _preview(request, stored: dict):
@@ -118,6 +129,9 @@ def _preview(request, stored: dict):
 def plan_import_preview(request):
     stored = request.session.get(SESSION_APPENDIX)
     if not stored:
+        saved = request.session.get(SESSION_IMPORTED, {})
+        if request.method == "POST" and request.POST.get("token") and request.POST["token"] == saved.get("token"):
+            return _already_saved(request, get_object_or_404(Plan, pk=saved["plan"], import_token=saved["token"]))
         return redirect("plans:plan_import")
     width = max((len(r) for r in stored["rows"]), default=0)
     if request.method == "POST" and "remap" in request.POST:
@@ -129,7 +143,10 @@ def plan_import_preview(request):
         appendix.ERR_NO_TABLE.get(stored.get("source", "text")) if not stored["rows"] else appendix.ERR_NO_TASK_ROWS
     )  # fmt: skip
     error = ""
-    if request.method == "POST" and "confirm" in request.POST and not empty:
+    token = stored.get("token", "")
+    if request.method == "POST" and "confirm" in request.POST and request.POST.get("token") != token:
+        error = ERR_PREVIEW_CHANGED  # another tab uploaded another appendix since this page was shown
+    elif request.method == "POST" and "confirm" in request.POST and not empty:
         own_units = {u.org_id for u in resolver.units}
         choices = {text: int(request.POST[f"unit:{text}"]) for text in _unresolved(built)
                    if request.POST.get(f"unit:{text}", "").isdigit()
@@ -141,14 +158,19 @@ def plan_import_preview(request):
             fields["document_date"] = date.fromisoformat(fields["document_date"])
         try:
             plan = services.plan_import(
-                fields=PlanFields(**fields), drafts=built.drafts, unit_choices=choices, by=request.user
-            )
+                fields=PlanFields(**fields), drafts=built.drafts, unit_choices=choices, by=request.user,
+                import_token=token,
+            )  # fmt: skip
+        except services.PlanAlreadyImported as done:
+            request.session.pop(SESSION_APPENDIX, None)
+            return _already_saved(request, done.plan)
         except ApplicationError as refusal:
             error = refusal.message
         except ValidationError as invalid:  # a model check (full_clean) the preview did not foresee
             error = "Không lưu được kế hoạch: " + " ".join(invalid.messages)
         else:
             del request.session[SESSION_APPENDIX]
+            request.session[SESSION_IMPORTED] = {"token": token, "plan": plan.pk}
             messages.success(request, f"Đã lưu kế hoạch với {len(built.drafts)} nhiệm vụ.")
             return redirect(plan)
     names = {n.org_id: n.short_name or n.name for n in access_for(request).tree.nodes.values()}
@@ -180,8 +202,14 @@ def plan_import_preview(request):
             "with_problems": [d for d in built.drafts if d.problems],
             "empty": empty,
             "error": error,
+            "token": token,
         },
     )
+
+
+def _already_saved(request, plan: Plan):
+    messages.info(request, f"{services.ERR_ALREADY_IMPORTED} Đây là kế hoạch đã lưu; không có gì được lưu thêm.")
+    return redirect(plan)
 
 
 def _unresolved(built) -> list[str]:
@@ -240,6 +268,7 @@ def _task_data(form: TaskForm, plan: Plan) -> dict:
     """The form's data as task_create/task_update take it: criteria codes split and checked
     against the plan year's active criteria sets (no check when the year has none)."""
     data = dict(form.cleaned_data)
+    data["expected_version"] = data.pop("version")
     data["criteria_codes"] = [c.strip() for c in data["criteria_codes"].split(",") if c.strip()]
     known = set(
         Criterion.objects.filter(criteria_set__year=plan.year, criteria_set__status="active").values_list(
@@ -260,7 +289,7 @@ def task_create(request, pk: int):
     form = _task_form(request, plan, initial={})
     if request.method == "POST" and form.is_valid():
         data = _task_data(form, plan)
-        task = call_service(form, lambda: services.task_create(plan=plan, **data))
+        task = call_service(form, lambda: services.task_create(plan=plan, by=request.user, **data))
         if task:
             count = task.occurrences.count()
             messages.success(request, f"Đã thêm nhiệm vụ {task.number or task.content[:60]} ({count} kỳ thực hiện).")
@@ -283,11 +312,14 @@ def task_edit(request, pk: int):
             "criteria_codes": ", ".join(task.criteria_codes),
             "lead": [o for o, r in roles.items() if r == AssignmentRole.LEAD],
             "coordinating": [o for o, r in roles.items() if r == AssignmentRole.COORDINATING],
+            "version": task.version,
         },
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = _task_data(form, plan)
-        if call_service(form, lambda: services.task_update(task=task, **data)):
+        if data["expected_version"] is None:  # a form without its version cannot be checked: refuse
+            data["expected_version"] = -1
+        if call_service(form, lambda: services.task_update(task=task, by=request.user, **data)):
             messages.success(request, "Đã lưu nhiệm vụ.")
             return redirect(plan)
     return _task_page(
@@ -301,7 +333,7 @@ def task_delete(request, pk: int):
     task = get_object_or_404(Task.objects.select_related("plan"), pk=pk)
     plan = _get_plan(request, task.plan_id, Perm.PLAN_MANAGE)
     if request.method == "POST":
-        services.task_delete(task=task)
+        services.task_delete(task=task, by=request.user)
         messages.success(request, f"Đã xóa nhiệm vụ {task.number or task.content[:60]}.")
         return redirect(plan)
     context = {"task": task, "plan": plan, **selectors.task_footprint(task=task)}
@@ -339,14 +371,7 @@ def _occurrence(request, pk: int):
 
 
 def _may_act(request, occurrence, *, lead_only: bool) -> bool:
-    access = access_for(request)
-    if occurrence.task.plan.organization_id in access.org_ids_with(Perm.PLAN_MANAGE):
-        return True
-    mine = access.member_unit_ids(Perm.TASK_WORK)
-    return any(
-        u.organization_id in mine and (u.role == AssignmentRole.LEAD or not lead_only)
-        for u in occurrence.task.units.all()
-    )
+    return services.may_act(access_for(request), occurrence, lead_only=lead_only)
 
 
 @any_perm_required(Perm.TASK_WORK, Perm.PLAN_VIEW)
@@ -404,7 +429,7 @@ def _act(request, pk: int, form_class, key: str, *, lead_only: bool, service, su
 def occurrence_progress(request, pk: int):
     def add(occurrence, data):
         return services.progress_add(
-            occurrence=occurrence, author=request.user, files=request.FILES.getlist("files"), **data
+            occurrence=occurrence, by=request.user, files=request.FILES.getlist("files"), **data
         )
 
     return _act(
@@ -434,7 +459,7 @@ def occurrence_done(request, pk: int):
 @any_perm_required(Perm.TASK_WORK, Perm.PLAN_VIEW)
 def occurrence_event(request, pk: int):
     def record(occurrence, data):
-        services.occurrence_record_event(occurrence=occurrence, event_date=data["event_date"])
+        services.occurrence_record_event(occurrence=occurrence, by=request.user, event_date=data["event_date"])
         return True
 
     return _act(
@@ -462,11 +487,20 @@ def extension_list(request):
 @perm_required(Perm.EXTENSION_DECIDE)
 def extension_decide(request, pk: int):
     extension = get_object_or_404(
-        selectors.extension_requests_pending(org_ids=access_for(request).org_ids_with(Perm.EXTENSION_DECIDE)), pk=pk
+        ExtensionRequest.objects.filter(
+            occurrence__task__plan__organization_id__in=access_for(request).org_ids_with(Perm.EXTENSION_DECIDE)
+        ),
+        pk=pk,
     )
     approve = request.POST.get("decision") == "approve"
-    services.extension_decide(request=extension, by=request.user, approve=approve, note=request.POST.get("note", ""))
-    messages.success(request, "Đã đồng ý gia hạn." if approve else "Đã từ chối đề nghị gia hạn.")
+    try:
+        services.extension_decide(
+            request=extension, by=request.user, approve=approve, note=request.POST.get("note", "")
+        )
+    except ApplicationError as refusal:  # decided meanwhile (another tab, another coordinator)
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, "Đã đồng ý gia hạn." if approve else "Đã từ chối đề nghị gia hạn.")
     return redirect("plans:extension_list")
 
 

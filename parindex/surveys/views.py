@@ -25,6 +25,7 @@ from parindex.core.client_ip import client_ip
 from parindex.core.downloads import attachment
 from parindex.core.errors import ApplicationError
 from parindex.core.permissions import perm_required
+from parindex.core.spreadsheets import workbook_bytes
 from parindex.engine.survey import ELEMENTS
 from parindex.organizations.access import access_for
 from parindex.organizations.models import OrganizationKind
@@ -378,9 +379,7 @@ def campaign_export(request, pk: int):
                 r.exclusion_reason,
             ]
         )
-    output = io.BytesIO()
-    book.save(output)
-    return attachment(output.getvalue(), f"khao-sat-{campaign.pk}.xlsx")
+    return attachment(workbook_bytes(book), f"khao-sat-{campaign.pk}.xlsx")
 
 
 @perm_required(Perm.SURVEY_VIEW)

@@ -32,19 +32,20 @@ def _event_task(code: str):
     plan = services.plan_create(
         fields=PlanFields(
             organization_id=Organization.objects.get(code=code).pk, year=2025, kind=PlanKind.ANNUAL, title="Thử lịch"
-        )
+        ),
+        by=None,
     )
     unit = Organization.objects.filter(code__startswith=f"{code}-").order_by("code").first()
     return services.task_create(
         plan=plan, number="1", group="", content="Trả lời văn bản", product="",
         timing_text="05 ngày làm việc kể từ ngày nhận văn bản", lead=[unit.pk], coordinating=[], responsible="",
-        criteria_codes=[], known_codes=None,
+        criteria_codes=[], known_codes=None, by=None,
     )  # fmt: skip
 
 
 def _due_after_event_on_22_04_2025(task) -> date:
     occurrence = task.occurrences.get()
-    services.occurrence_record_event(occurrence=occurrence, event_date=date(2025, 4, 22))
+    services.occurrence_record_event(occurrence=occurrence, event_date=date(2025, 4, 22), by=None)
     occurrence.refresh_from_db()
     return occurrence.due
 

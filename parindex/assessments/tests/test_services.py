@@ -74,7 +74,8 @@ def test_opening_a_round_creates_one_answer_per_leaf_criterion():
 def test_plan_completion_is_prefilled_with_its_source():
     dn = Organization.objects.get(code="dn-sct")
     plan = plan_services.plan_create(
-        fields=plan_services.PlanFields(organization_id=dn.pk, year=2019, kind=PlanKind.ANNUAL, title="KH CCHC 2019")
+        by=None,
+        fields=plan_services.PlanFields(organization_id=dn.pk, year=2019, kind=PlanKind.ANNUAL, title="KH CCHC 2019"),
     )
     for i in range(4):
         task = Task.objects.create(
@@ -96,7 +97,8 @@ def test_plan_completion_is_prefilled_with_its_source():
 def test_refreshing_known_figures_follows_the_plan_but_never_what_a_person_saved(django_user_model):
     dn = Organization.objects.get(code="dn-sct")
     plan = plan_services.plan_create(
-        fields=plan_services.PlanFields(organization_id=dn.pk, year=2019, kind=PlanKind.ANNUAL, title="KH CCHC 2019")
+        by=None,
+        fields=plan_services.PlanFields(organization_id=dn.pk, year=2019, kind=PlanKind.ANNUAL, title="KH CCHC 2019"),
     )
     tasks = []
     for i in range(4):

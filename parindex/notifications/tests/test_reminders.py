@@ -18,12 +18,13 @@ TODAY = date(2025, 3, 3)
 @pytest.fixture
 def task():
     plan = services.plan_create(
+        by=None,
         fields=PlanFields(
             organization_id=Organization.objects.get(code="bp-stnmt").pk,
             year=2025,
             kind=PlanKind.ANNUAL,
             title="KH nhắc việc",
-        )
+        ),
     )
     rules = [{"kind": "fixed", "date": (TODAY + timedelta(days=d)).isoformat()} for d in (7, 1, -4, 30)]
     task = Task.objects.create(

@@ -42,7 +42,8 @@ def office(db):
 
 def task(office, year: int, *, lead, coordinating=(), done: bool = False) -> Task:
     plan = plan_services.plan_create(
-        fields=PlanFields(organization_id=office["dept"].pk, year=year, kind=PlanKind.ANNUAL, title=f"KH {year}")
+        by=None,
+        fields=PlanFields(organization_id=office["dept"].pk, year=year, kind=PlanKind.ANNUAL, title=f"KH {year}"),
     )
     created = Task.objects.create(
         plan=plan, position=1, number="1", content="Việc", deadline_rule={"kind": "fixed", "date": f"{year}-06-30"}

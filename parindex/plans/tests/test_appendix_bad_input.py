@@ -25,6 +25,11 @@ DEMO = Path(__file__).resolve().parents[1] / "demo"
 HEADER = ["STT", "Nội dung", "Thời gian", "Chủ trì", "Phối hợp"]
 
 
+def preview_token(client) -> str:
+    """The one-time token the preview page puts in its form."""
+    return client.session.get("plan_appendix", {}).get("token", "")
+
+
 def org(code):
     return Organization.objects.get(code=code).pk
 
@@ -86,7 +91,7 @@ def test_a_docx_without_a_table_says_so_and_offers_no_save_button(login_as):
     assert "Không tìm thấy bảng nhiệm vụ nào trong tệp DOCX." in html
     assert 'name="confirm"' not in html
     # Posting the confirmation anyway (an old tab) shows the same page and saves nothing.
-    response = client.post(reverse("plans:plan_import_preview"), {"confirm": "1"})
+    response = client.post(reverse("plans:plan_import_preview"), {"confirm": "1", "token": preview_token(client)})
     assert response.status_code == 200
     assert "Không tìm thấy bảng nhiệm vụ nào trong tệp DOCX." in response.content.decode()
     assert nothing_saved()
@@ -100,7 +105,7 @@ def test_an_appendix_with_a_header_and_no_task_row_says_so(login_as):
     assert "Bảng phụ lục không có dòng nhiệm vụ nào đọc được" in html
     assert "Dòng không có nội dung nhiệm vụ." in html  # the row is still listed with its reason
     assert 'name="confirm"' not in html
-    client.post(reverse("plans:plan_import_preview"), {"confirm": "1"})
+    client.post(reverse("plans:plan_import_preview"), {"confirm": "1", "token": preview_token(client)})
     assert nothing_saved()
 
 
@@ -134,7 +139,7 @@ def test_a_damaged_file_is_named_as_damaged_and_nothing_is_kept(login_as, name, 
     client = login_as("vanphong")
     response = upload(client, name, content)
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert f"Tệp “{name}” bị hỏng hoặc không đúng định dạng {kind}" in html
     assert 'value="KH nhập thử"' in html  # the header the user typed is kept
     assert views.SESSION_APPENDIX not in client.session
@@ -165,7 +170,7 @@ def test_a_refusal_at_the_save_step_is_shown_not_a_500(login_as, monkeypatch):
         raise ApplicationError("Năm 2025 đã khóa sổ, không thêm kế hoạch được.")
 
     monkeypatch.setattr(views.services, "plan_import", refuse)
-    response = client.post(reverse("plans:plan_import_preview"), {"confirm": "1"})
+    response = client.post(reverse("plans:plan_import_preview"), {"confirm": "1", "token": preview_token(client)})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Năm 2025 đã khóa sổ, không thêm kế hoạch được." in html
@@ -181,7 +186,7 @@ def test_a_row_the_task_model_would_refuse_is_listed_at_preview_not_failed_at_sa
     client.post(reverse("plans:plan_import"), plan_form(pasted=pasted))
     html = preview(client)
     assert "Cột STT dài quá 20 ký tự" in html
-    client.post(reverse("plans:plan_import_preview"), {"confirm": "1"})
+    client.post(reverse("plans:plan_import_preview"), {"confirm": "1", "token": preview_token(client)})
     assert list(Task.objects.filter(plan__title="KH nhập thử").values_list("number", flat=True)) == ["2"]
 
 
@@ -215,7 +220,7 @@ def test_the_docx_task_table_is_the_one_with_the_stt_header(login_as):
     client = login_as("vanphong")
     assert upload(client, "ke-hoach.docx", content).status_code == 302
     assert "UBND TỈNH" not in preview(client)
-    client.post(reverse("plans:plan_import_preview"), {"confirm": "1"})
+    client.post(reverse("plans:plan_import_preview"), {"confirm": "1", "token": preview_token(client)})
     tasks = Task.objects.filter(plan__title="KH nhập thử").order_by("position")
     assert [t.content for t in tasks] == ["Việc A", "Việc B"]
     assert tasks[0].units.get(role="lead").organization_id == org("bp-stnmt-vp")
@@ -292,7 +297,11 @@ def test_a_close_name_is_guessed_but_left_for_a_person_to_confirm(login_as):
     assert "Chưa xác định được đơn vị chủ trì." in html  # still counted as a row to look at
     client.post(
         reverse("plans:plan_import_preview"),
-        {"confirm": "1", "unit:Chủ trì: Chi cục Quản lí đất đai": org("bp-stnmt-ccqldd")},
+        {
+            "confirm": "1",
+            "token": preview_token(client),
+            "unit:Chủ trì: Chi cục Quản lí đất đai": org("bp-stnmt-ccqldd"),
+        },
     )
     task = Task.objects.get(plan__title="KH nhập thử")
     assert task.units.get(role="lead").organization_id == org("bp-stnmt-ccqldd")
@@ -310,7 +319,8 @@ def test_an_unknown_unit_in_a_free_text_assignment_is_offered_for_a_choice(login
     assert "Chủ trì: Trung tâm Phát triển quỹ đất" in html
     ttqt = org("bp-stnmt-ttqt")
     client.post(
-        reverse("plans:plan_import_preview"), {"confirm": "1", "unit:Chủ trì: Trung tâm Phát triển quỹ đất": ttqt}
+        reverse("plans:plan_import_preview"),
+        {"confirm": "1", "token": preview_token(client), "unit:Chủ trì: Trung tâm Phát triển quỹ đất": ttqt},
     )
     assert Task.objects.get(plan__title="KH nhập thử").units.get(role="lead").organization_id == ttqt
 
@@ -319,7 +329,10 @@ def test_a_choice_of_a_unit_outside_the_department_is_ignored(login_as):
     client = login_as("vanphong")
     pasted = "STT\tNội dung\tThời gian\tChủ trì\tPhối hợp\n1\tViệc A\tQuý III/2025\tBan XYZ\t\n"
     client.post(reverse("plans:plan_import"), plan_form(pasted=pasted))
-    client.post(reverse("plans:plan_import_preview"), {"confirm": "1", "unit:Chủ trì: Ban XYZ": org("kh-stnmt-vp")})
+    client.post(
+        reverse("plans:plan_import_preview"),
+        {"confirm": "1", "token": preview_token(client), "unit:Chủ trì: Ban XYZ": org("kh-stnmt-vp")},
+    )
     task = Task.objects.get(plan__title="KH nhập thử")
     assert not task.units.exists()
     assert task.unresolved_units == ["Chủ trì: Ban XYZ"]

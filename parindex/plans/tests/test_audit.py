@@ -23,6 +23,7 @@ TODAY = date(2025, 6, 16)
 
 def occurrence(due: date) -> Occurrence:
     plan = services.plan_create(
+        by=None,
         fields=PlanFields(
             organization_id=Organization.objects.get(code="bp-stnmt").pk, year=2025, kind=PlanKind.ANNUAL,
             title="Kế hoạch thử",
@@ -65,7 +66,7 @@ def test_marking_done_is_audited_with_the_actor_and_the_organization():
 
 def test_a_refused_stale_mark_done_writes_no_entry():
     target = occurrence(TODAY + timedelta(days=5))
-    services.progress_add(occurrence=target, author=None, text="x", percent=30)
+    services.progress_add(occurrence=target, by=None, text="x", percent=30)
     assert [e.changes_dict for e in updates_of(target)] == [{"percent": ["0", "30"]}]
     with pytest.raises(ApplicationError, match="Người khác vừa cập nhật"):
         services.occurrence_mark_done(

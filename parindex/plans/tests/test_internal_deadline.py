@@ -21,14 +21,16 @@ pytestmark = pytest.mark.usefixtures("demo")
 @pytest.fixture
 def task(db) -> Task:
     plan = services.plan_create(
+        by=None,
         fields=PlanFields(
             organization_id=Organization.objects.get(code="bp-stnmt").pk,
             year=2025,
             kind=PlanKind.ANNUAL,
             title="Kế hoạch thử hạn nội bộ",
-        )
+        ),
     )
     return services.task_create(
+        by=None,
         plan=plan, number="1", group="", content="Báo cáo thử", product="", timing_text="Trước ngày 05/02/2025",
         lead=[Organization.objects.get(code="bp-stnmt-tt").pk], coordinating=[], responsible="",
         criteria_codes=[], known_codes=None,
@@ -41,6 +43,7 @@ def form(**changes) -> dict:
         "timing_text": "Trước ngày 05/02/2025",
         "lead": [Organization.objects.get(code="bp-stnmt-tt").pk],
         "criteria_codes": "",
+        "version": Task.objects.latest("pk").version,  # the fixture's task, as its edit form carries it
         **changes,
     }
 
@@ -68,7 +71,8 @@ def test_the_form_wraps_the_timing_into_an_internal_deadline_that_skips_tet(logi
 def test_quarterly_internal_deadlines_skip_weekends_and_the_offices_own_days_off(task):
     CalendarDay.objects.create(organization=task.plan.organization, day=date(2025, 9, 12), kind=DayOffKind.OFF)
     services.task_update(
-        task=task, number="1", group="", content="Báo cáo quý", product="", timing_text="Ngày 18 của tháng cuối quý",
+        task=task, by=None, expected_version=task.version,
+        number="1", group="", content="Báo cáo quý", product="", timing_text="Ngày 18 của tháng cuối quý",
         lead=[Organization.objects.get(code="bp-stnmt-tt").pk], coordinating=[], responsible="", criteria_codes=[],
         known_codes=None, internal_days=5,
     )  # fmt: skip
@@ -112,14 +116,16 @@ def test_invalid_days_give_a_vietnamese_message_and_change_nothing(login_as, tas
 def test_an_open_ended_task_cannot_get_an_internal_deadline(task):
     with pytest.raises(ApplicationError, match="không có hạn cụ thể") as error:
         services.task_update(
-            task=task, number="1", group="", content="Rà soát", product="", timing_text="Thường xuyên",
+            task=task, by=None, expected_version=task.version,
+            number="1", group="", content="Rà soát", product="", timing_text="Thường xuyên",
             lead=[Organization.objects.get(code="bp-stnmt-tt").pk], coordinating=[], responsible="",
             criteria_codes=[], known_codes=None, internal_days=5,
         )  # fmt: skip
     assert error.value.field == "internal_days"
     with pytest.raises(ApplicationError, match="từ 1 đến 30"):
         services.task_update(
-            task=task, number="1", group="", content="X", product="", timing_text="Quý IV/2025", lead=[],
+            task=task, by=None, expected_version=task.version,
+            number="1", group="", content="X", product="", timing_text="Quý IV/2025", lead=[],
             coordinating=[], responsible="", criteria_codes=[], known_codes=None, internal_days=31,
         )  # fmt: skip
 
@@ -135,13 +141,14 @@ def test_the_plan_page_describes_both_deadlines_in_vietnamese(login_as, task):
 
 def test_an_event_deadline_moves_ahead_when_the_event_is_recorded(task):
     services.task_update(
-        task=task, number="1", group="", content="Giải quyết", product="",
+        task=task, by=None, expected_version=task.version,
+        number="1", group="", content="Giải quyết", product="",
         timing_text="10 ngày làm việc kể từ khi nhận hồ sơ", lead=[Organization.objects.get(code="bp-stnmt-tt").pk],
         coordinating=[], responsible="", criteria_codes=[], known_codes=None, internal_days=3,
     )  # fmt: skip
     occurrence = task.occurrences.get()
     assert occurrence.due is None
-    services.occurrence_record_event(occurrence=occurrence, event_date=date(2025, 3, 3))
+    services.occurrence_record_event(occurrence=occurrence, by=None, event_date=date(2025, 3, 3))
     # Mon 03/03 + 10 working days = 17/03 for the department; 3 working days earlier = 12/03.
     assert occurrence.due == date(2025, 3, 12)
 

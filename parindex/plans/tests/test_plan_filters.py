@@ -19,6 +19,7 @@ TODAY = date(2025, 6, 16)
 def plan():
     """Three tasks: Thanh tra leads two (one done late, one overdue), Văn phòng one not yet due."""
     plan = services.plan_create(
+        by=None,
         fields=PlanFields(
             organization_id=Organization.objects.get(code="bp-stnmt").pk, year=2025, kind=PlanKind.ANNUAL,
             title="Kế hoạch lọc",

@@ -27,6 +27,7 @@ OPEN_AND_DEADLINE = {
 
 def make_plan(rule, *, year=2025, unit="bp-stnmt-tt"):
     plan = services.plan_create(
+        by=None,
         fields=PlanFields(
             organization_id=Organization.objects.get(code="bp-stnmt").pk, year=year, kind=PlanKind.ANNUAL,
             title="Kế hoạch thường xuyên",
@@ -56,7 +57,7 @@ def test_the_plan_shows_the_current_review_point_outside_the_counts_and_the_rati
 def test_a_review_point_marked_reviewed_does_not_change_the_ratio():
     plan, task = make_plan(OPEN_AND_DEADLINE)
     june = task.occurrences.get(review=True, due=date(2025, 6, 30))
-    services.progress_add(occurrence=june, author=None, text="Đã đăng 3 tin", percent=50)
+    services.progress_add(occurrence=june, by=None, text="Đã đăng 3 tin", percent=50)
     services.occurrence_mark_done(
         occurrence=june, by=None, done_on=TODAY, product="3 tin bài", expected_version=1, today=TODAY
     )

@@ -19,12 +19,13 @@ pytestmark = pytest.mark.usefixtures("demo")
 
 def empty_plan(year=2025):
     return services.plan_create(
+        by=None,
         fields=PlanFields(
             organization_id=Organization.objects.get(code="bp-stnmt").pk,
             year=year,
             kind=PlanKind.ANNUAL,
             title="Kế hoạch trống",
-        )
+        ),
     )
 
 
@@ -102,16 +103,18 @@ def test_units_of_another_department_cannot_be_chosen(login_as):
 def test_deleting_a_task_removes_its_occurrences_and_progress_and_is_audited(login_as):
     plan = empty_plan()
     services.task_create(
+        by=None,
         plan=plan, number="1", group="", content="Báo cáo sẽ xóa", product="", timing_text="Ngày 25 hằng tháng",
         lead=[unit("bp-stnmt-tt")], coordinating=[], responsible="", criteria_codes=[], known_codes=None,
     )  # fmt: skip
     keep = services.task_create(
+        by=None,
         plan=plan, number="2", group="", content="Giữ lại", product="", timing_text="Quý IV/2025",
         lead=[unit("bp-stnmt-tt")], coordinating=[], responsible="", criteria_codes=[], known_codes=None,
     )  # fmt: skip
     task = plan.tasks.get(number="1")
     worked = task.occurrences.order_by("due").first()
-    services.progress_add(occurrence=worked, author=None, text="đã làm", percent=50)
+    services.progress_add(occurrence=worked, by=None, text="đã làm", percent=50)
     occurrence_ids = list(task.occurrences.values_list("pk", flat=True))
     client = login_as("vanphong")
     confirm = client.get(reverse("plans:task_delete", args=[task.pk])).content.decode()

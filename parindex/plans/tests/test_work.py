@@ -19,15 +19,21 @@ TODAY = date(2025, 6, 16)  # fixed, so the buckets do not depend on the day the 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def preview_token(client) -> str:
+    """The one-time token the preview page puts in its form."""
+    return client.session.get("plan_appendix", {}).get("token", "")
+
+
 def make_plan(rule, *, unit="bp-stnmt-tt", year=None):
     year = year or TODAY.year
     plan = services.plan_create(
+        by=None,
         fields=PlanFields(
             organization_id=Organization.objects.get(code="bp-stnmt").pk,
             year=year,
             kind=PlanKind.ANNUAL,
             title="Kế hoạch thử",
-        )
+        ),
     )
     task = Task.objects.create(plan=plan, position=1, number="1", content="Báo cáo thử", deadline_rule=rule)
     services.task_units_set(task=task, lead=[Organization.objects.get(code=unit).pk], coordinating=[])
@@ -59,7 +65,10 @@ def test_the_import_previews_then_saves_atomically_with_occurrences(login_as):
     assert "Chủ trì: VPĐK" in preview
     assert not Plan.objects.filter(title="KH thử 2025").exists()
     vpdk = Organization.objects.get(code="bp-stnmt-vpdkdd").pk
-    client.post(reverse("plans:plan_import_preview"), {"confirm": "1", "unit:Chủ trì: VPĐK": vpdk})
+    client.post(
+        reverse("plans:plan_import_preview"),
+        {"confirm": "1", "token": preview_token(client), "unit:Chủ trì: VPĐK": vpdk},
+    )
     plan = Plan.objects.get(title="KH thử 2025")
     report, inspection = plan.tasks.order_by("position")
     assert report.occurrences.count() == 4
@@ -130,7 +139,7 @@ def test_mark_done_then_a_second_user_with_a_stale_page_is_told_not_overwritten(
 def test_a_stale_version_is_refused_even_before_done():
     _, task = make_plan(due_in(5))
     occurrence = task.occurrences.get()
-    services.progress_add(occurrence=occurrence, author=None, text="cập nhật", percent=30)
+    services.progress_add(occurrence=occurrence, by=None, text="cập nhật", percent=30)
     with pytest.raises(ApplicationError, match="Người khác vừa cập nhật"):
         services.occurrence_mark_done(
             occurrence=occurrence, by=None, done_on=TODAY, product="x", expected_version=0, today=TODAY
@@ -175,7 +184,7 @@ def test_an_event_rule_gets_its_due_date_when_the_event_is_recorded():
     _, task = make_plan({"kind": "after_event", "days": 2, "working": True, "event": "văn bản trả lời PAKN"})
     occurrence = task.occurrences.get()
     assert occurrence.due is None
-    services.occurrence_record_event(occurrence=occurrence, event_date=date(2024, 4, 26))
+    services.occurrence_record_event(occurrence=occurrence, by=None, event_date=date(2024, 4, 26))
     assert Occurrence.objects.get(pk=occurrence.pk).due == date(2024, 5, 3)
 
 
@@ -218,10 +227,11 @@ def test_exports_open_back_with_the_seed_columns(login_as):
 def test_editing_a_task_rereads_its_timing_and_keeps_worked_occurrences(login_as):
     _, task = make_plan({"kind": "monthly", "day": 25}, year=2025)
     worked = task.occurrences.order_by("due").first()
-    services.progress_add(occurrence=worked, author=None, text="đã làm", percent=40)
+    services.progress_add(occurrence=worked, by=None, text="đã làm", percent=40)
     tt = Organization.objects.get(code="bp-stnmt-tt").pk
     client = login_as("vanphong")
     form = {"content": "Báo cáo quý", "timing_text": "Ngày 18 của tháng cuối quý", "lead": [tt], "criteria_codes": ""}
+    form["version"] = task.version
     assert client.post(reverse("plans:task_edit", args=[task.pk]), form).status_code == 302
     task.refresh_from_db()
     assert task.deadline_rule == {"kind": "quarterly", "day": 18, "month_of_quarter": 3}
@@ -235,13 +245,19 @@ def test_editing_a_task_refuses_unreadable_timing_and_unknown_criteria_keeping_t
     client = login_as("vanphong")
     html = client.post(
         reverse("plans:task_edit", args=[task.pk]),
-        {"content": "Nội dung mới", "timing_text": "lúc nào rảnh", "lead": [tt]},
+        {"content": "Nội dung mới", "timing_text": "lúc nào rảnh", "lead": [tt], "version": task.version},
     ).content.decode()
     assert "Không hiểu thời gian “lúc nào rảnh”" in html
     assert "Nội dung mới</textarea>" in html
     html = client.post(
         reverse("plans:task_edit", args=[task.pk]),
-        {"content": "X", "timing_text": "Quý IV/2024", "lead": [tt], "criteria_codes": "1.1.1, 99.9"},
+        {
+            "content": "X",
+            "timing_text": "Quý IV/2024",
+            "lead": [tt],
+            "criteria_codes": "1.1.1, 99.9",
+            "version": task.version,
+        },
     ).content.decode()
     assert "Bộ tiêu chí năm 2024 không có mã: 99.9." in html
     task.refresh_from_db()
