@@ -43,6 +43,7 @@ from parindex.assessments.policy import (  # noqa: F401 (the refusals' texts, fo
 )
 from parindex.core.errors import ApplicationError
 from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignment, Scoring
+from parindex.criteria.selectors import criteria_sets_usable
 from parindex.engine.numbers import fmt, to_decimal
 from parindex.engine.rules import compile_rule
 from parindex.organizations.access import access_for_user
@@ -74,6 +75,7 @@ ERR_JUSTIFICATION_REQUIRED = (
     "trước khi lưu."
 )
 ERR_CONFIRM_MISSING = "Còn thiếu: {missing}. Hãy xem lại và xác nhận nếu vẫn muốn “{step}”."
+ERR_ROUND_SET_NOT_USABLE = "Bộ tiêu chí này không dùng được cho đợt đánh giá: chỉ bộ đang áp dụng mà bạn được xem."
 ERR_EVIDENCE_CRITERIA = "Chỉ gắn tài liệu kiểm chứng với tiêu chí của đơn vị mình."
 
 PLAN_CRITERION = re.compile(r"thực hiện kế hoạch (cải cách hành chính|cchc)", re.IGNORECASE)
@@ -136,6 +138,7 @@ def round_open(
     if not opens_on <= closes_on <= explanation_deadline:
         raise ApplicationError(ERR_DATES, field="closes_on")
     _round_organizations_check(organization_ids=organization_ids, year=year, by=by)
+    _round_criteria_set_check(criteria_set=criteria_set, year=year, by=by)
     assessment_round = AssessmentRound(
         year=year, title=title, criteria_set=criteria_set, opens_on=opens_on, closes_on=closes_on,
         explanation_deadline=explanation_deadline, created_by=by,
@@ -164,6 +167,16 @@ def _round_organizations_check(*, organization_ids: list[int], year: int, by) ->
             raise ApplicationError(ERR_ROUND_APPRAISING_BODY.format(name=name), field="organizations")
         if access is not None and not (access.can(Perm.ASSESS_COMPILE, org_id) or access.can(Perm.APPRAISE, org_id)):
             raise ApplicationError(ERR_ROUND_NOT_YOURS.format(name=name), field="organizations")
+
+
+def _round_criteria_set_check(*, criteria_set, year: int, by) -> None:
+    """The form offers only usable sets; a direct call must not open a round on another
+    province's set, a draft or an archived one either."""
+    if by is None:
+        return
+    usable = criteria_sets_usable(access=access_for_user(by, year)).filter(pk=criteria_set.pk)
+    if not usable.exists():
+        raise ApplicationError(ERR_ROUND_SET_NOT_USABLE, field="criteria_set")
 
 
 def _plan_occurrences(assessment: Assessment) -> list[Occurrence]:

@@ -282,3 +282,20 @@ def test_a_malformed_criterion_on_the_assignment_cell_is_a_400(login_as, criteri
 def test_round_creation_offers_only_visible_active_sets(login_as):
     assert DN_TITLE not in login_as("admin").get(reverse("assessments:round_create")).content.decode()
     assert DN_TITLE in login_as("dn.vanphong").get(reverse("assessments:round_create")).content.decode()
+
+
+def test_a_round_cannot_be_opened_on_another_provinces_set_even_by_a_direct_call():
+    from datetime import date
+
+    from parindex.assessments import services as assessment_services
+    from parindex.assessments.models import AssessmentRound
+
+    before = AssessmentRound.objects.count()
+    with pytest.raises(ApplicationError, match=re.escape(assessment_services.ERR_ROUND_SET_NOT_USABLE)):
+        assessment_services.round_open(
+            criteria_set=CriteriaSet.objects.get(code=DN_SET), year=2024, title="Trên bộ của tỉnh khác",
+            opens_on=date(2024, 1, 1), closes_on=date(2024, 6, 30), explanation_deadline=date(2024, 7, 31),
+            organization_ids=[Organization.objects.get(code="bp-stnmt").pk], by=User.objects.get(username="vanphong"),
+            today=date(2024, 1, 2),
+        )  # fmt: skip
+    assert AssessmentRound.objects.count() == before
