@@ -204,7 +204,9 @@ def test_a_paper_form_cannot_be_dated_after_its_batch_was_received(campaign):
         today=date(2025, 5, 1), by=clerk,
     )  # fmt: skip
     with pytest.raises(ApplicationError, match="không thể sau ngày nhận lô phiếu"):
-        services.paper_form_add(batch=batch, data={"answers": {"overall": 4}, "answered_on": date(2025, 5, 2)}, by=clerk)
+        services.paper_form_add(
+            batch=batch, data={"answers": {"overall": 4}, "answered_on": date(2025, 5, 2)}, by=clerk
+        )
     online = services.response_submit(
         point=campaign.points.get(),
         data={"answers": {"overall": 4}, "answered_on": date(2025, 2, 1)},
