@@ -51,8 +51,8 @@ def _database_hit(key: str, bucket: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_upsert_sql(), [key, bucket])
         count = cursor.fetchone()[0]
-    if count == 1:  # the first answer of a new window for this key: forget windows before the last
-        RateCounter.objects.filter(key=key, bucket__lt=bucket - 1).delete()
+    if count == 1:  # a key's first answer in this window: forget every window before the last
+        RateCounter.objects.filter(bucket__lt=bucket - 1).delete()
     return count
 
 

@@ -483,7 +483,11 @@ def held_list(request, pk: int):
 def held_decide(request, pk: int):
     response = get_object_or_404(Response.objects.select_related("campaign"), pk=pk)
     _managed_campaign(request, response.campaign_id)
-    keep = request.POST.get("quyet_dinh") == "giu"
+    decision = request.POST.get("quyet_dinh")
+    if decision not in {"giu", "loai"}:
+        messages.error(request, "Hãy chọn tính hay loại phiếu này.")
+        return redirect("surveys:held_list", pk=response.campaign_id)
+    keep = decision == "giu"
     try:
         services.held_response_decide(
             response=response, keep=keep, reason=request.POST.get("reason", ""), by=request.user

@@ -432,3 +432,16 @@ def test_another_departments_user_is_refused_by_the_survey_services_themselves(p
         services.response_exclude(response=saved, reason="Không thích", by=outsider)
     saved.refresh_from_db()
     assert not saved.excluded
+
+
+@override_settings(SURVEY_LIMIT_WINDOW=3600)
+def test_database_counters_start_afresh_each_window_and_forget_old_ones():
+    from parindex.surveys.limits import Limit, over_limit
+    from parindex.surveys.models import RateCounter
+
+    limits = [Limit("dev:test", 2)]
+    hour = 1_800_000_000
+    assert [over_limit(limits, now=hour) for _ in range(3)] == [False, False, True]
+    assert over_limit(limits, now=hour + 3600) is False  # the next window
+    over_limit([Limit("dev:other", 2)], now=hour + 3 * 3600)
+    assert set(RateCounter.objects.values_list("bucket", flat=True)) == {(hour + 3 * 3600) // 3600}
