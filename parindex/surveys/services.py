@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -245,7 +245,12 @@ def _held_if_seen(response: Response) -> None:
     review (not counted) — refusing it would let whoever answered first "burn" the real
     holder's code."""
     code = response.dossier_code
-    if code and Response.objects.filter(campaign_id=response.campaign_id, dossier_code=code).exists():
+    if not code:
+        return
+    if connection.vendor == "postgresql":  # two phones at the same second: one waits for the other
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"{response.campaign_id}:{code}"])
+    if Response.objects.filter(campaign_id=response.campaign_id, dossier_code=code).exists():
         response.held = True
 
 
