@@ -140,6 +140,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    # Seconds a writer waits for another one's lock (a long import) before "database is locked".
+    DATABASES["default"]["OPTIONS"]["timeout"] = env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -244,7 +246,10 @@ LOGGING = {
 # The first and last working year offered in the year switcher.
 PARINDEX_FIRST_YEAR = env.int("PARINDEX_FIRST_YEAR", default=2019)
 
-# Public survey form: answers allowed per network address and per device cookie in the window.
+# Public survey form: answers allowed per network address, per device cookie and per campaign
+# (all addresses together: a ceiling against floods that rotate cookies and addresses) in the
+# window; counted in Redis when CACHE_URL is redis://, else in the database.
 SURVEY_LIMIT_PER_IP = env.int("SURVEY_LIMIT_PER_IP", default=300)
 SURVEY_LIMIT_PER_DEVICE = env.int("SURVEY_LIMIT_PER_DEVICE", default=5)
+SURVEY_LIMIT_PER_CAMPAIGN = env.int("SURVEY_LIMIT_PER_CAMPAIGN", default=2000)
 SURVEY_LIMIT_WINDOW = env.int("SURVEY_LIMIT_WINDOW_SECONDS", default=3600)

@@ -23,7 +23,7 @@ from parindex.plans.models import (
     ProgressUpdate,
     Task,
 )
-from parindex.surveys.models import Campaign
+from parindex.surveys.models import Campaign, PaperBatch, Response, SurveyTemplate
 
 ROLES = ["anonymous", "outsider", *PERSONAS]
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, LOGIN = 200, 302, 403, 404, "login"
@@ -96,6 +96,26 @@ def bp_point():
 
 def bp_response():
     return bp_campaign().responses.first().pk
+
+
+def paper_batch(campaign=None):
+    point = (campaign or bp_campaign()).points.order_by("name").first()
+    return PaperBatch.objects.create(point=point, forms_received=2, collected_by="Thu", received_on=date(2026, 1, 5)).pk
+
+
+def held_response(campaign=None):
+    campaign = campaign or bp_campaign()
+    return Response.objects.create(
+        campaign=campaign, point=campaign.points.first(), answers={"overall": 5}, dossier_code="HS-000001", held=True
+    ).pk
+
+
+def dn_campaign():
+    return Campaign.objects.get(organization__code="dn-sct")
+
+
+def template_of(code):
+    return SurveyTemplate.objects.create(owner=Organization.objects.get(code=code), name=f"Mẫu của {code}").pk
 
 
 def calendar_day():
@@ -399,7 +419,6 @@ CASES = [
             ("campaign_export", lambda: [bp_campaign().pk]),
             ("campaign_report", lambda: [bp_campaign().pk]),
             ("quarter_report", lambda: [bp_campaign().pk]),
-            ("paper_entry", lambda: [bp_point().pk]),
             ("point_qr", lambda: [bp_point().pk]),
             ("point_poster", lambda: [bp_point().pk]),
         ]
@@ -411,6 +430,54 @@ CASES = [
         lambda: [bp_response()],
         "post",
     ),
+    # Survey writes: the department's survey managers only; the unit staff who see a campaign
+    # through their service point get 404 like its other pages.
+    Case("survey_paper_entry", "surveys:paper_entry", PLAN_MANAGERS, lambda: [bp_point().pk]),
+    Case("survey_paper_batch", "surveys:paper_batch", PLAN_MANAGERS, lambda: [paper_batch()]),
+    Case(
+        "survey_batch_exclude",
+        "surveys:paper_batch_exclude",
+        dict.fromkeys(["admin", "coordinator"], REDIRECT),
+        lambda: [paper_batch()],
+        "post",
+        data=lambda: {"reason": "Thử"},
+    ),
+    Case("survey_campaign_edit", "surveys:campaign_edit", PLAN_MANAGERS, lambda: [bp_campaign().pk]),
+    Case(
+        "survey_campaign_close",
+        "surveys:campaign_close",
+        dict.fromkeys(["admin", "coordinator"], REDIRECT),
+        lambda: [bp_campaign().pk],
+        "post",
+    ),
+    Case("survey_held", "surveys:held_list", PLAN_MANAGERS, lambda: [bp_campaign().pk]),
+    Case(
+        "survey_held_decide",
+        "surveys:held_decide",
+        dict.fromkeys(["admin", "coordinator"], REDIRECT),
+        lambda: [held_response()],
+        "post",
+        data=lambda: {"quyet_dinh": "giu", "reason": "Đã xác minh"},
+    ),
+    Case("survey_template_edit", "surveys:template_edit", PLAN_MANAGERS, lambda: [template_of("bp-stnmt")]),
+    # Cross-department survey writes: Đồng Nai's campaign, batch, answers and template are not
+    # found for Bình Phước's survey managers; everyone else has no survey write right at all.
+    *[
+        Case(
+            f"survey_{name}_other_department", f"surveys:{name}", dict.fromkeys(PLAN_MANAGERS, NOT_FOUND), args, method
+        )
+        for name, args, method in [
+            ("campaign_edit", lambda: [dn_campaign().pk], "post"),
+            ("campaign_close", lambda: [dn_campaign().pk], "post"),
+            ("paper_entry", lambda: [dn_campaign().points.first().pk], "post"),
+            ("paper_batch", lambda: [paper_batch(dn_campaign())], "post"),
+            ("paper_batch_exclude", lambda: [paper_batch(dn_campaign())], "post"),
+            ("response_exclude", lambda: [dn_campaign().responses.first().pk], "post"),
+            ("held_list", lambda: [dn_campaign().pk], "get"),
+            ("held_decide", lambda: [held_response(dn_campaign())], "post"),
+            ("template_edit", lambda: [template_of("dn-sct")], "post"),
+        ]
+    ],
     Case(
         "survey_points",
         "surveys:survey_points_apply",
@@ -443,6 +510,31 @@ def test_it_gives_each_role_exactly_its_access(demo, outsider, client, role, cas
         assert response.url.startswith(reverse("login"))
     else:
         assert response.status_code == want, f"{role} → {case.label}"
+
+
+@pytest.mark.parametrize("url_name", ["surveys:campaign_create", "surveys:template_create"])
+def test_survey_creation_for_another_department_saves_nothing(demo, client, url_name):
+    """Creating writes take the organization from the form: Bình Phước's coordinator naming Đồng
+    Nai's department (or its unit as a service point) gets the form back and nothing is saved."""
+    client.force_login(User.objects.get(username="vanphong"))
+    before = (Campaign.objects.count(), SurveyTemplate.objects.count())
+    data = {
+        "organization_id": org("dn-sct"),
+        "owner_id": org("dn-sct"),
+        "template": SurveyTemplate.objects.first().pk,
+        "name": "Mẫu lạ",
+        "elements": ["access"],
+        "title": "Đợt lạ",
+        "starts_on": "01/01/2026",
+        "ends_on": "31/01/2026",
+        "target": "87",
+        "min_n": 5,
+        "points": [org("dn-sct-vp")],
+        **{f"w_{k}": "1" for k in ["access", "procedure", "staff", "result", "feedback"]},
+    }
+    response = client.post(reverse(url_name), data)
+    assert response.status_code == 200
+    assert (Campaign.objects.count(), SurveyTemplate.objects.count()) == before
 
 
 def test_the_matrix_covers_every_named_url():

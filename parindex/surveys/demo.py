@@ -6,6 +6,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from parindex.engine.survey import ELEMENTS
@@ -26,6 +27,7 @@ COMMENTS = [
 
 def load_demo_surveys(*, today: date) -> int:
     created = 0
+    users = get_user_model().objects
     bp = Organization.objects.get(code="bp-stnmt")
     units = {o.code: o for o in Organization.objects.filter(code__in=["bp-stnmt-motcua", "bp-stnmt-vpdkdd"])}
     quarters = [(date(today.year, m, 1), date(today.year, m + 2, 28 if m + 2 == 2 else 30)) for m in (1, 4, 7, 10)]
@@ -45,6 +47,7 @@ def load_demo_surveys(*, today: date) -> int:
                     (units["bp-stnmt-motcua"].pk, "Bộ phận một cửa"),
                     (units["bp-stnmt-vpdkdd"].pk, "Văn phòng Đăng ký đất đai"),
                 ],
+                by=users.get(username="vanphong"),
             )
             _answers(campaign, 90 + 20 * number, satisfaction=0.80 + 0.025 * number, seed=number, today=today)
             created += 1
@@ -58,6 +61,7 @@ def load_demo_surveys(*, today: date) -> int:
             target=Decimal(85),
             min_n=5,
             points=[(Organization.objects.get(code="dn-sct-vp").pk, "Bộ phận một cửa Sở Công Thương")],
+            by=users.get(username="dn.vanphong"),
         )
         _answers(campaign, 150, satisfaction=0.84, seed=99, today=date(2019, 11, 30))
         created += 1

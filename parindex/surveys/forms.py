@@ -100,6 +100,7 @@ class AnswerForm(forms.Form):
 
 
 class TemplateForm(BootstrapFormMixin, forms.Form):
+    owner_id = forms.TypedChoiceField(label="Mẫu phiếu của", coerce=int)
     name = forms.CharField(label="Tên mẫu phiếu", max_length=200)
     elements = forms.MultipleChoiceField(
         label="Yếu tố dịch vụ được hỏi",
@@ -116,6 +117,13 @@ class TemplateForm(BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     ask_profile = forms.BooleanField(label="Hỏi độ tuổi, giới tính", required=False, initial=True)
+
+    def __init__(self, *args, owners: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if owners:
+            self.fields["owner_id"].choices = owners
+        else:  # editing: the owner stays
+            del self.fields["owner_id"]
 
     @staticmethod
     def lines(text: str) -> list[str]:
@@ -148,3 +156,26 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
 
     def weights(self) -> dict[str, str]:
         return {key: str(self.cleaned_data[f"w_{key}"]) for key in ELEMENTS if self.cleaned_data[f"w_{key}"] != 1}
+
+
+class CampaignEditForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label="Tên đợt khảo sát", max_length=300)
+    ends_on = forms.DateField(label="Đến ngày", widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    target = forms.DecimalField(
+        label="Chỉ tiêu hài lòng (%)", max_digits=5, decimal_places=2, min_value=0, max_value=100, localize=True
+    )
+    min_n = forms.IntegerField(label="Số phiếu tối thiểu để công bố một ô", min_value=1, max_value=1000)
+
+
+class PaperBatchForm(BootstrapFormMixin, forms.Form):
+    forms_received = forms.IntegerField(label="Số phiếu nhận được", min_value=1, max_value=5000)
+    collected_by = forms.CharField(
+        label="Người thu phiếu (họ tên, đơn vị)", max_length=200, help_text="Người đã thu phiếu tại điểm phục vụ."
+    )
+    received_on = forms.DateField(
+        label="Ngày nhận lô phiếu", widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+    )
+
+
+class ReasonForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label="Lý do", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

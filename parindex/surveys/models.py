@@ -16,7 +16,17 @@ from parindex.organizations.models import Organization
 
 
 class SurveyTemplate(BaseModel):
-    name = models.CharField("Tên mẫu phiếu", max_length=200, unique=True)
+    name = models.CharField("Tên mẫu phiếu", max_length=200)
+    # The department (or province) whose template it is; empty only for the national template,
+    # which every organization may use. Others neither see nor edit a department's template.
+    owner = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Cơ quan sở hữu",
+    )
     # Which of the five service elements are asked (all by default), and the optional parts.
     elements = models.JSONField("Yếu tố dịch vụ", default=list)
     perceptions = models.JSONField("Câu hỏi nhận biết (có/không)", default=list, blank=True)
@@ -26,6 +36,12 @@ class SurveyTemplate(BaseModel):
     class Meta:
         verbose_name = "Mẫu phiếu khảo sát"
         verbose_name_plural = "Mẫu phiếu khảo sát"
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="template_name_unique_per_owner"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(owner__isnull=True), name="national_template_name_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -87,6 +103,70 @@ class Channel(models.TextChoices):
     POSTAL = "postal", "Qua dịch vụ bưu chính"
 
 
+class PaperBatch(BaseModel):
+    """A pile of paper forms handed in for one service point: how many were received, who
+    collected them and when. Its forms are typed into it, reviewed and excluded together."""
+
+    point = models.ForeignKey(
+        ServicePoint, on_delete=models.CASCADE, related_name="paper_batches", verbose_name="Điểm phục vụ"
+    )
+    forms_received = models.PositiveIntegerField("Số phiếu nhận được")
+    collected_by = models.CharField("Người thu phiếu", max_length=200)
+    received_on = models.DateField("Ngày nhận phiếu")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Người nhập",
+    )
+    excluded = models.BooleanField("Loại cả lô khỏi kết quả", default=False)
+    exclusion_reason = models.TextField("Lý do loại", blank=True)
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Người loại",
+    )
+    excluded_at = models.DateTimeField("Loại lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Lô phiếu giấy"
+        verbose_name_plural = "Lô phiếu giấy"
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.point} — {self.received_on:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:paper_batch", args=[self.pk])
+
+
+class RateCounter(models.Model):
+    """Answers counted per key (address, device, campaign) in one fixed time window, in the
+    database so that every worker process shares it (used unless CACHE_URL is Redis)."""
+
+    key = models.CharField(max_length=100)
+    bucket = models.BigIntegerField()  # the window's number: unix time // window length
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "bucket"], name="one_counter_per_key_and_window")]
+        indexes = [models.Index(fields=["bucket"])]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.bucket}: {self.count}"
+
+
+class ResponseQuerySet(models.QuerySet):
+    def counted(self) -> ResponseQuerySet:
+        """The answers results count: not excluded, not held for review, not in an excluded batch."""
+        return self.filter(excluded=False, held=False).exclude(batch__excluded=True)
+
+
 class Response(models.Model):
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="responses", verbose_name="Đợt khảo sát"
@@ -109,20 +189,29 @@ class Response(models.Model):
     sex = models.CharField("Giới tính", max_length=10, blank=True)
     excluded = models.BooleanField("Loại khỏi kết quả", default=False)
     exclusion_reason = models.TextField("Lý do loại", blank=True)
+    # A later answer with a dossier code already answered: kept, not counted until staff decide
+    # which answer is the real holder's (so nobody can "burn" someone else's code by answering first).
+    held = models.BooleanField("Chờ xem xét", default=False)
+    batch = models.ForeignKey(
+        PaperBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name="Lô phiếu giấy",
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="Người nhập phiếu giấy"
     )
 
+    objects = ResponseQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "dossier_code"],
-                condition=~Q(dossier_code=""),
-                name="one_answer_per_dossier",
-            )
+        indexes = [
+            models.Index(fields=["campaign", "created_at"]),
+            models.Index(fields=["campaign", "dossier_code"], name="response_dossier"),
         ]
-        indexes = [models.Index(fields=["campaign", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.pk}"

@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from parindex.engine.survey import ELEMENTS, Cell, sipas, table
-from parindex.surveys.models import Campaign, Response
+from parindex.surveys.models import Campaign, PaperBatch, Response
 
 
 @dataclass
@@ -24,6 +24,11 @@ class CampaignResults:
     missed_target: bool = False
     comments: int = 0  # valid answers with a written comment
     paper: int = 0  # valid answers typed in from paper forms
+
+    @property
+    def paper_share(self) -> Decimal | None:
+        """Percentage of the valid answers that came from paper forms (a high share deserves a look)."""
+        return (Decimal(self.paper) * 100 / self.n).quantize(Decimal("0.1")) if self.n else None
 
 
 def _sipas_of(answers, campaign: Campaign) -> tuple[int, Decimal | None]:
@@ -67,7 +72,7 @@ def _results(rows: list[Response], campaign: Campaign) -> CampaignResults:
 
 def campaign_results(*, campaign: Campaign, point_ids: set[int] | None = None, channel: str = "") -> CampaignResults:
     """All the result tables from one query over the campaign's valid answers."""
-    responses = Response.objects.filter(campaign=campaign, excluded=False).select_related("point")
+    responses = Response.objects.counted().filter(campaign=campaign).select_related("point")
     if point_ids is not None:
         responses = responses.filter(point_id__in=point_ids)
     if channel:
@@ -127,7 +132,7 @@ def quarter_results(*, campaign: Campaign, quarter: Quarter, unit_ids: set[int] 
     any campaign of the campaign's organization (a campaign may span quarters, and a paper form
     of one quarter may be typed in the next), limited to the service points of `unit_ids`
     (None: all). The latest campaign that gave answers sets the target, weights and minimum n."""
-    responses = Response.objects.filter(campaign__organization_id=campaign.organization_id, excluded=False)
+    responses = Response.objects.counted().filter(campaign__organization_id=campaign.organization_id)
     if unit_ids is not None:
         responses = responses.filter(point__organization_id__in=unit_ids)
     responses = answered_between(responses, quarter.first_day, quarter.last_day)
@@ -159,7 +164,7 @@ def year_results(*, organization_id: int, year: int) -> YearResults | None:
     campaigns = list(Campaign.objects.filter(organization_id=organization_id, ends_on__year=year).order_by("ends_on"))
     if not campaigns:
         return None
-    answers = list(Response.objects.filter(campaign__in=campaigns, excluded=False).values_list("answers", flat=True))
+    answers = list(Response.objects.counted().filter(campaign__in=campaigns).values_list("answers", flat=True))
     latest = campaigns[-1]
     n, pooled_sipas = _sipas_of(answers, latest)
     return YearResults(campaigns, n, table(answers, min_n=latest.min_n), pooled_sipas)
@@ -177,7 +182,7 @@ def campaign_trend(*, organization_id: int) -> list[tuple[Campaign, Decimal | No
     """SIPAS of the organization's last campaigns, oldest first, in two queries."""
     campaigns = list(Campaign.objects.filter(organization_id=organization_id).order_by("-starts_on")[:TREND_LENGTH])
     answers: dict[int, list] = defaultdict(list)
-    rows = Response.objects.filter(campaign__in=campaigns, excluded=False).values_list("campaign_id", "answers")
+    rows = Response.objects.counted().filter(campaign__in=campaigns).values_list("campaign_id", "answers")
     for campaign_id, levels in rows:
         answers[campaign_id].append(levels)
     return [(c, _sipas_of(answers[c.pk], c)[1]) for c in reversed(campaigns)]
@@ -210,3 +215,33 @@ def dashboard_satisfaction(*, access) -> DashboardSatisfaction | None:
         trend_labels(trend),
         [float(v) if v is not None else None for _, v in trend],
     )
+
+
+@dataclass
+class PaperSummary:
+    batches: list  # PaperBatch, with .entered (forms typed in) and .counted (of them, in the results)
+    held: int  # answers waiting for a decision (a dossier code answered twice)
+
+
+def paper_summary(*, campaign: Campaign, point_ids: set[int] | None = None) -> PaperSummary:
+    batches = PaperBatch.objects.filter(point__campaign=campaign).select_related("point", "entered_by", "excluded_by")
+    if point_ids is not None:
+        batches = batches.filter(point_id__in=point_ids)
+    batches = batches.annotate(
+        entered=Count("responses"),
+        counted=Count("responses", filter=Q(responses__excluded=False, responses__held=False)),
+    )
+    held = Response.objects.filter(campaign=campaign, held=True)
+    if point_ids is not None:
+        held = held.filter(point_id__in=point_ids)
+    return PaperSummary(list(batches), held.count())
+
+
+def held_responses(*, campaign: Campaign) -> list[tuple[Response, list[Response]]]:
+    """Each answer held for review with the other answers given with its dossier code."""
+    held = list(Response.objects.filter(campaign=campaign, held=True).select_related("point").order_by("created_at"))
+    codes = {r.dossier_code for r in held}
+    others = defaultdict(list)
+    for row in Response.objects.filter(campaign=campaign, dossier_code__in=codes, held=False).select_related("point"):
+        others[row.dossier_code].append(row)
+    return [(r, sorted(others[r.dossier_code], key=lambda o: o.created_at)) for r in held]

@@ -1,18 +1,16 @@
 from __future__ import annotations
 
-import hashlib
 import io
 import secrets
 
 import openpyxl
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,39 +30,30 @@ from parindex.organizations.models import OrganizationKind
 from parindex.organizations.permissions import Perm
 from parindex.organizations.selectors import organization_names
 from parindex.surveys import posters, services
-from parindex.surveys.forms import AnswerForm, CampaignForm, TemplateForm
-from parindex.surveys.models import Campaign, Channel, Response, ServicePoint, SurveyTemplate
+from parindex.surveys.forms import (
+    AnswerForm,
+    CampaignEditForm,
+    CampaignForm,
+    PaperBatchForm,
+    ReasonForm,
+    TemplateForm,
+)
+from parindex.surveys.models import Campaign, Channel, PaperBatch, Response, ServicePoint, SurveyTemplate
 from parindex.surveys.selectors import (
     QUARTER_NUMERALS,
     Quarter,
     campaign_results,
     campaign_trend,
+    held_responses,
+    paper_summary,
     quarter_results,
     trend_labels,
 )
 
 DEVICE_COOKIE = "pi_dev"
-MSG_RATE_LIMITED = "Đã có nhiều phiếu gửi từ thiết bị hoặc mạng này. Xin ông/bà thử lại sau ít phút."
 
 
 # --- public: the citizen's form --------------------------------------------------------------
-
-
-def _over_limit(request) -> bool:
-    """Counts answers per network address and per device cookie in the cache (no accounts). The
-    address is the client's as the login lockout sees it, so behind a reverse proxy
-    (PROXY_COUNT) the limit is per citizen's network, not one shared by all."""
-    address = hashlib.sha256((client_ip(request)).encode()).hexdigest()[:16]
-    device = request.COOKIES.get(DEVICE_COOKIE, "none")
-    limits = [
-        (f"sv:ip:{address}", settings.SURVEY_LIMIT_PER_IP),
-        (f"sv:dev:{device}", settings.SURVEY_LIMIT_PER_DEVICE),
-    ]
-    for key, limit in limits:
-        cache.add(key, 0, timeout=settings.SURVEY_LIMIT_WINDOW)
-        if cache.incr(key) > limit:
-            return True
-    return False
 
 
 def public_form(request, token: str):
@@ -81,15 +70,24 @@ def public_form(request, token: str):
             return redirect("ks:thanks", token=token)  # say nothing useful to a bot
         if not form.is_valid():  # a mistake to correct is not an answer: it spends no quota
             status = 400
-        elif _over_limit(request):
-            error, status = MSG_RATE_LIMITED, 429
         else:
             try:
-                services.response_submit(point=point, data=form.response_data(), today=today)
+                # The address is the client's as the login lockout sees it, so behind a reverse
+                # proxy (PROXY_COUNT) the limit is per citizen's network, not one shared by all.
+                saved = services.public_answer(
+                    point=point,
+                    data=form.response_data(),
+                    today=today,
+                    address=client_ip(request),
+                    device=request.COOKIES.get(DEVICE_COOKIE, "none"),
+                )
+            except services.RateLimited as problem:
+                error, status = problem.message, 429
             except ApplicationError as problem:
                 error, status = problem.message, 409
             else:
-                return redirect("ks:thanks", token=token)
+                thanks = reverse("ks:thanks", args=[token])
+                return redirect(f"{thanks}?xem-xet=1" if saved.held else thanks)
     # The citizen reads the department's name of the campaign's year, not its internal code.
     organization_name = organization_names(year=campaign.starts_on.year, org_ids={campaign.organization_id}).get(
         campaign.organization_id, ""
@@ -116,7 +114,7 @@ def public_form(request, token: str):
 
 def public_thanks(request, token: str):
     point = get_object_or_404(ServicePoint.objects.select_related("campaign"), token=token)
-    return render(request, "surveys/public_thanks.html", {"point": point})
+    return render(request, "surveys/public_thanks.html", {"point": point, "held": "xem-xet" in request.GET})
 
 
 # --- staff ----------------------------------------------------------------------------------
@@ -169,7 +167,7 @@ def campaign_create(request):
         request.POST or None,
         departments=departments,
         units=units,
-        templates=SurveyTemplate.objects.all(),
+        templates=services.templates_visible(by=request.user, year=request.working_year).order_by(Lower("name")),
         initial={"template": template_default.pk},
     )
     if request.method == "POST" and form.is_valid():
@@ -196,28 +194,84 @@ def campaign_create(request):
     return render(request, "surveys/campaign_form.html", {"form": form})
 
 
+def _template_owners(request) -> list[tuple[int, str]]:
+    """The departments and provinces whose templates the user may write."""
+    access = access_for(request)
+    scope = access.org_ids_with(Perm.SURVEY_MANAGE)
+    kinds = {OrganizationKind.DEPARTMENT, OrganizationKind.PROVINCE}
+    return [(n.org_id, n.name) for n, _ in access.tree.walk(only=set(scope)) if n.kind in kinds]
+
+
+def _template_data(form: TemplateForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "elements": data["elements"],
+        "perceptions": form.lines(data["perceptions"]),
+        "improvements": form.lines(data["improvements"]),
+        "ask_profile": data["ask_profile"],
+    }
+
+
 @perm_required(Perm.SURVEY_MANAGE)
 def template_create(request):
     form = TemplateForm(
         request.POST or None,
+        owners=_template_owners(request),
         initial={"improvements": "\n".join(services.IMPROVEMENTS), "perceptions": "\n".join(services.PERCEPTIONS)},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.template_create(
-                name=data["name"],
-                elements=data["elements"],
-                perceptions=form.lines(data["perceptions"]),
-                improvements=form.lines(data["improvements"]),
-                ask_profile=data["ask_profile"],
+                owner_id=form.cleaned_data["owner_id"],
+                **_template_data(form),
+                by=request.user,
+                year=request.working_year,
             )
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, "Đã lưu mẫu phiếu; chọn mẫu này khi mở đợt khảo sát.")
             return redirect("surveys:campaign_create")
-    return render(request, "surveys/campaign_form.html", {"form": form, "title": "Mẫu phiếu khảo sát"})
+    access = access_for(request)
+    templates = [
+        (
+            t,
+            t.owner_id is not None and access.can(Perm.SURVEY_MANAGE, t.owner_id),
+            access.tree.name_of(t.owner_id) if t.owner_id else None,
+        )
+        for t in services.templates_visible(by=request.user, year=request.working_year).order_by(Lower("name"))
+    ]
+    return render(
+        request, "surveys/template_form.html", {"form": form, "title": "Mẫu phiếu khảo sát", "templates": templates}
+    )
+
+
+@perm_required(Perm.SURVEY_MANAGE)
+def template_edit(request, pk: int):
+    visible = services.templates_visible(by=request.user, year=request.working_year)
+    template = get_object_or_404(visible, pk=pk)  # another department's template: not found
+    if template.owner_id is None or not access_for(request).can(Perm.SURVEY_MANAGE, template.owner_id):
+        raise PermissionDenied  # the national template, or the province's issued to the department
+    initial = {
+        "name": template.name,
+        "elements": template.elements,
+        "perceptions": "\n".join(template.perceptions),
+        "improvements": "\n".join(template.improvements),
+        "ask_profile": template.ask_profile,
+    }
+    form = TemplateForm(request.POST or None, owners=[], initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.template_update(
+                template=template, **_template_data(form), by=request.user, year=request.working_year
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Đã lưu mẫu phiếu.")
+            return redirect("surveys:template_create")
+    return render(request, "surveys/template_form.html", {"form": form, "title": f"Sửa mẫu phiếu: {template.name}"})
 
 
 @perm_required(Perm.SURVEY_VIEW)
@@ -246,6 +300,8 @@ def campaign_detail(request, pk: int):
             + [("Đánh giá chung", results.elements["overall"])],
             "report_quarter": Quarter.of(min(timezone.localdate(), campaign.ends_on)),
             "quarter_choices": list(enumerate(QUARTER_NUMERALS, start=1)),
+            "paper": paper_summary(campaign=campaign, point_ids=point_ids),
+            "is_open": campaign.ends_on >= timezone.localdate(),
         },
     )
 
@@ -278,42 +334,175 @@ def campaign_comments(request, pk: int):
     )
 
 
+def _managed_campaign(request, pk: int) -> Campaign:
+    """A campaign the user manages (404 when he cannot see it, 403 when he only sees it)."""
+    campaign, _, can_manage = _campaign_for(request, pk)
+    if not can_manage:
+        raise PermissionDenied
+    return campaign
+
+
 @require_POST
 @perm_required(Perm.SURVEY_MANAGE)
 def response_exclude(request, pk: int):
     response = get_object_or_404(Response.objects.select_related("campaign"), pk=pk)
-    _, _, can_manage = _campaign_for(request, response.campaign_id)
-    reason = request.POST.get("reason", "").strip()
-    if not can_manage:
-        raise PermissionDenied
-    if not reason:
-        messages.error(request, "Hãy ghi lý do loại phiếu.")
+    _managed_campaign(request, response.campaign_id)
+    try:
+        services.response_exclude(response=response, reason=request.POST.get("reason", ""), by=request.user)
+    except ApplicationError as error:
+        messages.error(request, "Hãy ghi lý do loại phiếu." if error.field == "reason" else error.message)
     else:
-        services.response_exclude(response=response, reason=reason, by=request.user)
         messages.success(request, "Đã loại phiếu khỏi kết quả (phiếu vẫn được lưu).")
     return redirect("surveys:campaign_comments", pk=response.campaign_id)
 
 
-@perm_required(Perm.SURVEY_VIEW)
+@perm_required(Perm.SURVEY_MANAGE)
+def campaign_edit(request, pk: int):
+    campaign = _managed_campaign(request, pk)
+    initial = {"title": campaign.title, "ends_on": campaign.ends_on, "target": campaign.target, "min_n": campaign.min_n}
+    form = CampaignEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(campaign=campaign, **form.cleaned_data, by=request.user)
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Đã lưu đợt khảo sát.")
+            return redirect(campaign)
+    return render(request, "surveys/campaign_form.html", {"form": form, "title": f"Sửa đợt: {campaign.title}"})
+
+
+@require_POST
+@perm_required(Perm.SURVEY_MANAGE)
+def campaign_close(request, pk: int):
+    campaign = _managed_campaign(request, pk)
+    try:
+        services.campaign_close(campaign=campaign, today=timezone.localdate(), by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Đã kết thúc đợt khảo sát: người dân không gửi thêm phiếu được.")
+    return redirect(campaign)
+
+
+def _point_for_paper(request, pk: int) -> ServicePoint:
+    point = get_object_or_404(ServicePoint.objects.select_related("campaign__template", "organization"), pk=pk)
+    _managed_campaign(request, point.campaign_id)
+    return point
+
+
+def _paper_refused(request, point: ServicePoint):
+    """The page saying why this user may not type this point's paper forms (403), or None."""
+    try:
+        services.require_paper_clerk(by=request.user, point=point)
+    except services.NotAllowed as error:
+        return render(request, "surveys/paper_refused.html", {"point": point, "message": error.message}, status=403)
+    return None
+
+
+@perm_required(Perm.SURVEY_MANAGE)
 def paper_entry(request, pk: int):
-    point = get_object_or_404(ServicePoint.objects.select_related("campaign__template"), pk=pk)
-    _, point_ids, _ = _campaign_for(request, point.campaign_id)
-    if point_ids is not None and point.pk not in point_ids:
-        raise Http404
-    # A pile of forms usually carries one date: the next form starts with the last one's.
+    """A service point's paper batches, and a new batch: how many forms, who collected them, when."""
+    point = _point_for_paper(request, pk)
+    if refused := _paper_refused(request, point):
+        return refused
+    form = PaperBatchForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.paper_batch_create(
+                point=point, **form.cleaned_data, today=timezone.localdate(), by=request.user
+            )
+        except services.NotAllowed as error:
+            raise PermissionDenied(error.message) from error
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Đã tạo lô {batch.forms_received} phiếu. Nhập từng phiếu của lô.")
+            return redirect(batch)
+    summary = paper_summary(campaign=point.campaign, point_ids={point.pk})
+    return render(request, "surveys/paper_entry.html", {"point": point, "form": form, "batches": summary.batches})
+
+
+@perm_required(Perm.SURVEY_MANAGE)
+def paper_batch(request, pk: int):
+    """One batch: type its forms in one after another, review them, or exclude the batch."""
+    batch = get_object_or_404(
+        PaperBatch.objects.select_related("point__campaign__template", "entered_by", "excluded_by"), pk=pk
+    )
+    point = _point_for_paper(request, batch.point_id)
+    if refused := _paper_refused(request, point):
+        return refused
     initial = {"answered_on": request.GET["ngay"]} if request.GET.get("ngay") else {}
     form = AnswerForm(request.POST or None, template=point.campaign.template, paper=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.response_submit(
-                point=point, data=form.response_data(), today=timezone.localdate(), paper=True, by=request.user
-            )
+            saved = services.paper_form_add(batch=batch, data=form.response_data(), by=request.user)
+        except services.NotAllowed as error:
+            raise PermissionDenied(error.message) from error
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, f"Đã nhập phiếu giấy ngày {saved.answered_on:%d/%m/%Y}. Nhập phiếu tiếp theo.")
-            return redirect(f"{reverse('surveys:paper_entry', args=[pk])}?ngay={saved.answered_on:%d/%m/%Y}")
-    return render(request, "surveys/paper_entry.html", {"point": point, "form": form})
+            return redirect(f"{reverse('surveys:paper_batch', args=[pk])}?ngay={saved.answered_on:%d/%m/%Y}")
+    responses = list(batch.responses.order_by("pk"))
+    return render(
+        request,
+        "surveys/paper_batch.html",
+        {
+            "batch": batch,
+            "point": point,
+            "form": form,
+            "responses": responses,
+            "elements": ELEMENTS,
+            "full": len(responses) >= batch.forms_received,
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@require_POST
+@perm_required(Perm.SURVEY_MANAGE)
+def paper_batch_exclude(request, pk: int):
+    batch = get_object_or_404(PaperBatch.objects.select_related("point__campaign"), pk=pk)
+    _managed_campaign(request, batch.point.campaign_id)
+    try:
+        services.paper_batch_exclude(batch=batch, reason=request.POST.get("reason", ""), by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Đã loại cả lô khỏi kết quả (các phiếu vẫn được lưu).")
+    return redirect(batch)
+
+
+@perm_required(Perm.SURVEY_MANAGE)
+def held_list(request, pk: int):
+    campaign = _managed_campaign(request, pk)
+    return render(
+        request,
+        "surveys/held_list.html",
+        {"campaign": campaign, "rows": held_responses(campaign=campaign), "elements": ELEMENTS},
+    )
+
+
+@require_POST
+@perm_required(Perm.SURVEY_MANAGE)
+def held_decide(request, pk: int):
+    response = get_object_or_404(Response.objects.select_related("campaign"), pk=pk)
+    _managed_campaign(request, response.campaign_id)
+    decision = request.POST.get("quyet_dinh")
+    if decision not in {"giu", "loai"}:
+        messages.error(request, "Hãy chọn tính hay loại phiếu này.")
+        return redirect("surveys:held_list", pk=response.campaign_id)
+    keep = decision == "giu"
+    try:
+        services.held_response_decide(
+            response=response, keep=keep, reason=request.POST.get("reason", ""), by=request.user
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Đã tính phiếu này, loại phiếu trước cùng mã." if keep else "Đã loại phiếu này.")
+    return redirect("surveys:held_list", pk=response.campaign_id)
 
 
 @perm_required(Perm.SURVEY_VIEW)

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from parindex.accounts.models import User
 from parindex.organizations import services
 from parindex.organizations.models import Organization
 
@@ -38,6 +39,7 @@ def test_it_reads_in_vietnamese_with_dates_as_offices_write_them(login_as):
         organization_id=Organization.objects.get(code="bp-stnmt").pk, title="Đợt ghi nhật ký",
         starts_on=date(2026, 10, 1), ends_on=date(2026, 12, 30), target=Decimal(87), min_n=5,
         points=[(Organization.objects.get(code="bp-stnmt-motcua").pk, "Bộ phận một cửa")],
+        by=User.objects.get(username="vanphong"),
     )  # fmt: skip
     page = login_as("admin").get(reverse("audit_log")).content.decode()
     assert "Đợt ghi nhật ký" in page

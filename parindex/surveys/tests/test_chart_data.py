@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ def empty_campaign():
         target=Decimal(87),
         min_n=3,
         points=[(u.pk, u.code) for u in units],
+        by=get_user_model().objects.get(username="vanphong"),
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from parindex.accounts.models import User
 from parindex.core.errors import ApplicationError
 from parindex.organizations.models import Organization
 from parindex.surveys import services
@@ -36,6 +37,7 @@ def campaign():
         target=Decimal(87),
         min_n=1,
         points=[(unit.pk, "Bộ phận một cửa")],
+        by=User.objects.get(username="vanphong"),
     )
 
 
@@ -62,15 +64,23 @@ def answers(campaign):
     answer(campaign, local(2025, 2, 10, 9), [2, 2, 5, 1, 4], 2)
     answer(campaign, local(2025, 1, 20, 8), [4, 4, 4, 1, None], 4, "  ")
     # A paper form dated 15/03 typed in on 10/04.
-    paper = services.response_submit(
+    clerk = User.objects.get(username="vanphong")
+    batch = services.paper_batch_create(
         point=campaign.points.get(),
+        forms_received=1,
+        collected_by="Nguyễn Thu",
+        received_on=date(2025, 4, 10),
+        today=date(2025, 4, 10),
+        by=clerk,
+    )
+    paper = services.paper_form_add(
+        batch=batch,
         data={
             "answers": {"access": 4, "procedure": 2, "staff": 4, "result": 1, "feedback": 3, "overall": 4},
             "comment": "Chờ lâu",
             "answered_on": date(2025, 3, 15),
         },
-        today=date(2025, 4, 10),
-        paper=True,
+        by=clerk,
     )
     Response.objects.filter(pk=paper.pk).update(created_at=local(2025, 4, 10, 14))
     # 00:30 in Vietnam on 01/04 is still 31/03 in UTC: the second quarter.
@@ -164,8 +174,13 @@ def test_the_campaign_page_offers_the_quarter_report(login_as, campaign, answers
 def test_a_paper_form_keeps_the_date_written_on_it(login_as, campaign):
     point = campaign.points.get()
     client = login_as("vanphong")
+    created = client.post(
+        reverse("surveys:paper_entry", args=[point.pk]),
+        {"forms_received": 5, "collected_by": "Nguyễn Thu", "received_on": "10/04/2025"},
+    )
+    batch_url = created.url
     data = {**{f"el_{k}": "4" for k in ELEMENT_KEYS}, "overall": "4", "answered_on": "15/03/2025"}
-    saved = client.post(reverse("surveys:paper_entry", args=[point.pk]), data)
+    saved = client.post(batch_url, data)
     assert saved.status_code == 302
     assert saved.url.endswith("?ngay=15/03/2025")  # the next form starts with the same date
     assert 'value="15/03/2025"' in client.get(saved.url).content.decode()
@@ -173,22 +188,24 @@ def test_a_paper_form_keeps_the_date_written_on_it(login_as, campaign):
     assert (paper.paper, paper.answered_on, paper.answered_date) == (True, date(2025, 3, 15), date(2025, 3, 15))
     assert quarter_results(campaign=campaign, quarter=Quarter(2025, 1)).results.n == 1
 
-    del data["answered_on"]
-    client.post(reverse("surveys:paper_entry", args=[point.pk]), data)
-    assert Response.objects.filter(campaign=campaign, answered_on=timezone.localdate()).count() == 1
+    del data["answered_on"]  # no date written: the day the batch was received
+    client.post(batch_url, data)
+    assert Response.objects.filter(campaign=campaign, answered_on=date(2025, 4, 10)).count() == 1
 
     data["answered_on"] = "31/12/2024"
-    refused = client.post(reverse("surveys:paper_entry", args=[point.pk]), data)
+    refused = client.post(batch_url, data)
     assert "Ngày trên phiếu trước ngày bắt đầu đợt khảo sát (01/01/2025)" in refused.content.decode()
 
 
-def test_a_paper_form_cannot_be_dated_after_it_was_typed(campaign):
-    with pytest.raises(ApplicationError, match="không thể sau ngày nhập"):
-        services.response_submit(
-            point=campaign.points.get(),
-            data={"answers": {"overall": 4}, "answered_on": date(2025, 5, 2)},
-            today=date(2025, 5, 1),
-            paper=True,
+def test_a_paper_form_cannot_be_dated_after_its_batch_was_received(campaign):
+    clerk = User.objects.get(username="vanphong")
+    batch = services.paper_batch_create(
+        point=campaign.points.get(), forms_received=2, collected_by="Thu", received_on=date(2025, 5, 1),
+        today=date(2025, 5, 1), by=clerk,
+    )  # fmt: skip
+    with pytest.raises(ApplicationError, match="không thể sau ngày nhận lô phiếu"):
+        services.paper_form_add(
+            batch=batch, data={"answers": {"overall": 4}, "answered_on": date(2025, 5, 2)}, by=clerk
         )
     online = services.response_submit(
         point=campaign.points.get(),
@@ -214,6 +231,7 @@ def test_a_unit_reports_only_its_own_service_points(login_as, campaign, answers,
     other = services.campaign_create(
         organization_id=campaign.organization_id, title="Đợt của VPĐKĐĐ", starts_on=date(2025, 1, 1),
         ends_on=date(2025, 3, 31), target=Decimal(90), min_n=1, points=[(other_unit.pk, "VPĐKĐĐ")],
+        by=User.objects.get(username="vanphong"),
     )  # fmt: skip
     answer(other, local(2025, 2, 1, 9), [5, 5, 5, 5, 5], 5)
     assert quarter_results(campaign=campaign, quarter=Quarter(2025, 1)).results.n == 5  # the Sở sees both

@@ -9,7 +9,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from parindex.accounts.models import User
 from parindex.assessments.models import Answer, Assessment
 from parindex.core.errors import ApplicationError
 from parindex.organizations.models import Organization
@@ -37,7 +36,14 @@ def campaign():
         target=Decimal(87),
         min_n=3,
         points=[(u.pk, u.code) for u in units],
+        by=user("vanphong"),
     )
+
+
+def user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
 
 
 def form_data(level=4, **extra):
@@ -74,13 +80,16 @@ def test_a_missing_answer_is_asked_again_keeping_what_was_chosen(client, campaig
     assert not campaign.responses.exists()
 
 
-def test_one_dossier_gives_one_answer(client, campaign):
+def test_a_dossier_answered_twice_keeps_both_and_counts_one_until_staff_decide(client, campaign):
     point = campaign.points.first()
     assert post(client, point, form_data(dossier_code="000.00.12.H12-240315-0001")).status_code == 302
-    second = post(client, point, form_data(dossier_code="000.00.12.h12-240315-0001"))
-    assert second.status_code == 409
-    assert "đã được đánh giá" in second.content.decode()
-    assert campaign.responses.count() == 1
+    second = post(client, point, form_data(2, dossier_code="000.00.12.h12-240315-0001"))
+    assert second.status_code == 302
+    assert "xem-xet=1" in second.url
+    assert "cán bộ sẽ xem xét" in client.get(second.url).content.decode()
+    assert campaign.responses.count() == 2
+    assert campaign.responses.get(held=True).answers["overall"] == 2
+    assert campaign_results(campaign=campaign).n == 1
 
 
 def test_a_malformed_dossier_code_is_explained(client, campaign):
@@ -130,7 +139,12 @@ def test_a_closed_campaign_takes_no_answers_but_staff_can_type_paper_forms(clien
     post(client, point, form_data())
     assert not campaign.responses.exists()
     staff = login_as("vanphong")
-    staff.post(reverse("surveys:paper_entry", args=[point.pk]), form_data(3))
+    batch = staff.post(
+        reverse("surveys:paper_entry", args=[point.pk]),
+        {"forms_received": 1, "collected_by": "Nguyễn Thu", "received_on": TODAY.strftime("%d/%m/%Y")},
+    )
+    yesterday = (TODAY - timedelta(days=1)).strftime("%d/%m/%Y")
+    staff.post(batch.url, form_data(3, answered_on=yesterday))
     paper = campaign.responses.get()
     assert paper.paper
     assert paper.entered_by.username == "vanphong"
@@ -145,7 +159,7 @@ def test_results_hide_small_cells_and_excluded_answers(login_as, campaign):
     assert results.n == 4
     assert results.elements["access"].index == Decimal("50.00")
     assert results.elements["staff"].hidden
-    services.response_exclude(response=Response.objects.get(point=second), reason="Phiếu thử", by=None)
+    services.response_exclude(response=Response.objects.get(point=second), reason="Phiếu thử", by=user("vanphong"))
     assert campaign_results(campaign=campaign).elements["access"].index == Decimal("66.67")
     assert campaign.responses.count() == 4
 
@@ -192,12 +206,12 @@ def test_each_survey_criterion_takes_its_own_element_from_every_campaign_of_the_
     dn = Organization.objects.get(code="dn-sct")
     second = services.campaign_create(
         organization_id=dn.pk, title="Quý II/2019", starts_on=date(2019, 4, 1), ends_on=date(2019, 6, 30),
-        target=Decimal(87), min_n=1, points=[(dn.pk, "DN-Q2")],
+        target=Decimal(87), min_n=1, points=[(dn.pk, "DN-Q2")], by=user("dn.vanphong"),
     )  # fmt: skip
     for level in (1, 2, 2, 2):  # a poor quarter for procedures only
         Response.objects.create(campaign=second, point=second.points.get(), answers={"procedure": level, "staff": 5})
     assessment = Assessment.objects.get(organization__code="dn-sct")
-    services.survey_points_apply(assessment=assessment, by=User.objects.get(username="dn.vanphong"))
+    services.survey_points_apply(assessment=assessment, by=user("dn.vanphong"))
 
     pooled = [r.answers for r in Response.objects.filter(campaign__organization=dn, excluded=False)]
     procedure = [a.get("procedure") for a in pooled if a.get("procedure")]
@@ -235,7 +249,7 @@ def test_survey_points_need_a_campaign_of_the_year(login_as):
     assessment = Assessment.objects.get(organization__code="dn-sct")
     Campaign.objects.filter(organization__code="dn-sct").delete()
     with pytest.raises(ApplicationError, match="Chưa có đợt khảo sát"):
-        services.survey_points_apply(assessment=assessment, by=User.objects.get(username="dn.vanphong"))
+        services.survey_points_apply(assessment=assessment, by=user("dn.vanphong"))
 
 
 def test_export_opens_back(login_as, campaign):
@@ -257,13 +271,14 @@ def test_quarterly_figures_by_month_for_the_units_report(campaign):
 def test_dates_are_checked_when_opening_a_campaign():
     with pytest.raises(ApplicationError, match="Ngày kết thúc"):
         services.campaign_create(
-            organization_id=1,
+            organization_id=Organization.objects.get(code="bp-stnmt").pk,
             title="x",
             starts_on=date(2026, 5, 1),
             ends_on=date(2026, 4, 1),
             target=Decimal(87),
             min_n=5,
-            points=[(1, "x")],
+            points=[(Organization.objects.get(code="bp-stnmt-tt").pk, "x")],
+            by=user("vanphong"),
         )
 
 
@@ -272,6 +287,7 @@ def test_a_coordinator_defines_a_template_and_opens_a_campaign_with_weights(logi
     client.post(
         reverse("surveys:template_create"),
         {
+            "owner_id": Organization.objects.get(code="bp-stnmt").pk,
             "name": "Mẫu rút gọn",
             "elements": ["access", "staff"],
             "perceptions": "",
