@@ -11,7 +11,7 @@ from django.db import transaction
 
 from parindex.accounts.models import User
 from parindex.accounts.selectors import user_account_manageable, user_in_scope
-from parindex.core.errors import ApplicationError
+from parindex.core.errors import ApplicationError, Forbidden
 from parindex.organizations.access import Access, access_for_user
 from parindex.organizations.models import Organization
 from parindex.organizations.permissions import Perm, Role
@@ -121,7 +121,7 @@ def _password_change(*, user: User, by: User, access: Access, password: str) -> 
 def _user_admin_access(*, by: User, year: int) -> Access:
     access = access_for_user(by, year)
     if not access.has(Perm.USER_MANAGE):
-        raise ApplicationError(ERR_NOT_USER_ADMIN)
+        raise Forbidden(ERR_NOT_USER_ADMIN)
     return access
 
 

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from parindex.assessments.models import STATE_ORDER, State
-from parindex.core.errors import ApplicationError
+from parindex.core.errors import ApplicationError, Forbidden
 
 if TYPE_CHECKING:
     from parindex.assessments.access import AssessmentRights
@@ -47,10 +47,6 @@ ERR_FORBIDDEN_REPLY = "Chỉ đơn vị được giao tiêu chí này và Đầu
 ERR_FORBIDDEN_EVIDENCE = "Chỉ các đơn vị của Sở và Đầu mối CCHC mới thêm tài liệu kiểm chứng."
 ERR_FORBIDDEN_WHAT_IF = "Chỉ lãnh đạo và Đầu mối CCHC của Sở mới dùng giả định."
 ERR_FORBIDDEN_EXPORT = "Chỉ lãnh đạo, Đầu mối CCHC của Sở và cơ quan thẩm định mới xuất toàn bộ bản đánh giá."
-
-
-class Forbidden(ApplicationError):
-    """The person may not do this on this assessment in any state."""
 
 
 class Action(StrEnum):

@@ -9,7 +9,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from parindex.core.errors import ApplicationError
+from parindex.core.errors import ApplicationError, Forbidden
 from parindex.criteria.document import SetDocument
 from parindex.criteria.models import (
     AssignmentRole,
@@ -74,7 +74,7 @@ def _rounds_using(criteria_set: CriteriaSet, *, open_only: bool = False):
 def _require_manage(access: Access | None, criteria_set: CriteriaSet) -> None:
     if access is None or set_manageable(access, criteria_set):
         return
-    raise ApplicationError(ERR_NOT_OWNER if set_readable(access, criteria_set) else ERR_SET_NOT_FOUND)
+    raise Forbidden(ERR_NOT_OWNER if set_readable(access, criteria_set) else ERR_SET_NOT_FOUND)
 
 
 def _replace_refusal(access: Access | None, existing: CriteriaSet, replace: bool) -> str | None:

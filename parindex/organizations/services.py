@@ -12,7 +12,7 @@ from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from parindex.core.errors import ApplicationError
+from parindex.core.errors import ApplicationError, Forbidden
 from parindex.core.working_year import current_year
 from parindex.criteria.models import AssignmentRole, CriterionAssignment
 from parindex.organizations.access import (
@@ -349,7 +349,7 @@ def membership_add(*, user, organization: Organization, role: str, by, year: int
     access = _actor_access(by, year)
     tree = access.tree if access is not None else organization_tree(year=year)
     if access is not None and not access.can(Perm.USER_MANAGE, organization.pk):
-        raise ApplicationError(ERR_NOT_USER_MANAGER.format(name=tree.name_of(organization.pk) or organization.code))
+        raise Forbidden(ERR_NOT_USER_MANAGER.format(name=tree.name_of(organization.pk) or organization.code))
     if role == Role.APPRAISER:
         body = appraising_body(tree, organization.pk)
         if body is None:
@@ -377,7 +377,7 @@ def membership_remove(*, membership: Membership, by, year: int | None = None) ->
     access = _actor_access(by, year or current_year())
     if access is not None and not access.can(Perm.USER_MANAGE, membership.organization_id):
         name = access.tree.name_of(membership.organization_id) or membership.organization.code
-        raise ApplicationError(ERR_NOT_USER_MANAGER.format(name=name))
+        raise Forbidden(ERR_NOT_USER_MANAGER.format(name=name))
     membership.delete()
 
 
@@ -388,7 +388,7 @@ def _actor_access(by, year: int) -> Access | None:
 def _require_manage(access: Access, organization: Organization, *, field: str | None = None) -> None:
     if not access.can(Perm.ORG_MANAGE, organization.pk):
         name = access.tree.name_of(organization.pk) or organization.code
-        raise ApplicationError(ERR_NOT_MANAGER.format(name=name), field=field)
+        raise Forbidden(ERR_NOT_MANAGER.format(name=name), field=field)
 
 
 def _check_body_flag(access: Access | None, *, kind: str | None, parent_id: int | None, year: int) -> None:

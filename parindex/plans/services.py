@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from parindex.core.errors import ApplicationError
+from parindex.core.errors import ApplicationError, Forbidden
 from parindex.core.uploads import content_matches
 from parindex.criteria.models import AssignmentRole, unit_roles
 from parindex.engine.deadlines import (
@@ -94,7 +94,7 @@ def _access(by, year: int) -> Access:
 
 def require_perm(by, *, perm: Perm, organization_id: int, year: int, message: str) -> None:
     if by is not None and not _access(by, year).can(perm, organization_id):
-        raise ApplicationError(message)
+        raise Forbidden(message)
 
 
 def require_plan_manager(by, *, organization_id: int, year: int) -> None:
@@ -115,7 +115,7 @@ def may_act(access: Access, occurrence: Occurrence, *, lead_only: bool) -> bool:
 
 def require_may_act(by, occurrence: Occurrence, *, lead_only: bool) -> None:
     if by is not None and not may_act(_access(by, occurrence.task.plan.year), occurrence, lead_only=lead_only):
-        raise ApplicationError(ERR_NOT_LEAD if lead_only else ERR_NOT_ASSIGNED)
+        raise Forbidden(ERR_NOT_LEAD if lead_only else ERR_NOT_ASSIGNED)
 
 
 def _audit_update(instance, *, by, organization_id: int, changes: dict[str, tuple[object, object]]) -> None:
@@ -497,7 +497,7 @@ def extension_decide(*, request: ExtensionRequest, by, approve: bool, note: str 
 
 def _calendar_check(*, by, organization_id: int, year: int) -> None:
     if not access_for_user(by, year).can(Perm.ORG_MANAGE, organization_id):
-        raise ApplicationError(ERR_CALENDAR_FORBIDDEN, field="organization")
+        raise Forbidden(ERR_CALENDAR_FORBIDDEN, field="organization")
 
 
 @transaction.atomic

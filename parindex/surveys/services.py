@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from parindex.assessments.models import Answer, Assessment
 from parindex.assessments.policy import ERR_SURVEY_FINALIZED, Action
-from parindex.core.errors import ApplicationError
+from parindex.core.errors import ApplicationError, Forbidden
 from parindex.criteria.models import Scoring
 from parindex.engine.rules import compile_rule
 from parindex.engine.survey import ELEMENTS
@@ -81,10 +81,6 @@ T = TypeVar("T")
 # --- who may write -----------------------------------------------------------------------------
 
 
-class NotAllowed(ApplicationError):
-    """The acting user may not do this write (views answer 403)."""
-
-
 def _access(by, year: int) -> Access:
     return access_for_user(by, year)
 
@@ -94,7 +90,7 @@ def _require_manager(by, organization_id: int, year: int) -> Access:
     checked here, so a direct call (command, API) by a user of another department is refused too."""
     access = _access(by, year)
     if by is None or not access.can(Perm.SURVEY_MANAGE, organization_id):
-        raise NotAllowed(ERR_NOT_YOURS)
+        raise Forbidden(ERR_NOT_YOURS)
     return access
 
 
@@ -111,7 +107,7 @@ def templates_visible(*, by, year: int):
 
 def _template_usable(template: SurveyTemplate, *, by, year: int) -> None:
     if not templates_visible(by=by, year=year).filter(pk=template.pk).exists():
-        raise NotAllowed(ERR_TEMPLATE_NOT_YOURS, field="template")
+        raise Forbidden(ERR_TEMPLATE_NOT_YOURS, field="template")
 
 
 def _clean_elements(elements: list[str]) -> list[str]:
@@ -160,11 +156,11 @@ def template_update(
 ) -> SurveyTemplate:
     """Only the owner's survey managers edit a template; the national one is nobody's to change."""
     if template.owner_id is None:
-        raise NotAllowed(ERR_TEMPLATE_NOT_YOURS)
+        raise Forbidden(ERR_TEMPLATE_NOT_YOURS)
     try:
         _require_manager(by, template.owner_id, year)
-    except NotAllowed as error:
-        raise NotAllowed(ERR_TEMPLATE_NOT_YOURS) from error
+    except Forbidden as error:
+        raise Forbidden(ERR_TEMPLATE_NOT_YOURS) from error
     if SurveyTemplate.objects.filter(owner_id=template.owner_id, name=name).exclude(pk=template.pk).exists():
         raise ApplicationError(ERR_TEMPLATE_NAME, field="name")
     template.name, template.elements = name, _clean_elements(elements)
@@ -199,7 +195,7 @@ def campaign_create(
 ) -> Campaign:
     access = _require_manager(by, organization_id, starts_on.year)
     if any(not access.can(Perm.SURVEY_MANAGE, unit_id) for unit_id, _ in points):
-        raise NotAllowed(ERR_NOT_YOURS, field="points")
+        raise Forbidden(ERR_NOT_YOURS, field="points")
     template = template or template_default()
     _template_usable(template, by=by, year=starts_on.year)
     if ends_on < starts_on:
@@ -356,7 +352,7 @@ def require_paper_clerk(*, by, point: ServicePoint) -> None:
     evaluated = access.tree.subtree_ids(unit) if unit in access.tree else {unit}
     if Membership.objects.filter(user=by, organization_id__in=evaluated).exists():
         name = access.tree.nodes[unit].name if unit in access.tree else point.name
-        raise NotAllowed(ERR_OWN_UNIT.format(unit=name))
+        raise Forbidden(ERR_OWN_UNIT.format(unit=name))
 
 
 def paper_batch_create(

@@ -18,10 +18,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from parindex.assessments.access import assessment_for
-from parindex.assessments.policy import Forbidden
 from parindex.core.client_ip import client_ip
 from parindex.core.downloads import attachment
-from parindex.core.errors import ApplicationError
+from parindex.core.errors import ApplicationError, Forbidden
 from parindex.core.permissions import perm_required
 from parindex.core.spreadsheets import workbook_bytes
 from parindex.engine.survey import ELEMENTS
@@ -395,7 +394,7 @@ def _paper_refused(request, point: ServicePoint):
     """The page saying why this user may not type this point's paper forms (403), or None."""
     try:
         services.require_paper_clerk(by=request.user, point=point)
-    except services.NotAllowed as error:
+    except Forbidden as error:
         return render(request, "surveys/paper_refused.html", {"point": point, "message": error.message}, status=403)
     return None
 
@@ -412,7 +411,7 @@ def paper_entry(request, pk: int):
             batch = services.paper_batch_create(
                 point=point, **form.cleaned_data, today=timezone.localdate(), by=request.user
             )
-        except services.NotAllowed as error:
+        except Forbidden as error:
             raise PermissionDenied(error.message) from error
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -437,7 +436,7 @@ def paper_batch(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.paper_form_add(batch=batch, data=form.response_data(), by=request.user)
-        except services.NotAllowed as error:
+        except Forbidden as error:
             raise PermissionDenied(error.message) from error
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
