@@ -109,7 +109,8 @@ class Command(BaseCommand):
 
     def _logins_table(self) -> str:
         lines = ["", f"Tài khoản mẫu (mật khẩu chung: {demo_data.DEMO_PASSWORD}):"]
+        width = max(len(username) for username, _, _ in demo_data.USERS)
         for username, full_name, roles in demo_data.USERS:
             role_text = ", ".join(f"{role}@{code}" for code, role in roles)
-            lines.append(f"  {username:<12} {full_name:<18} {role_text}")
+            lines.append(f"  {username:<{width}} {full_name:<18} {role_text}")
         return "\n".join(lines)
