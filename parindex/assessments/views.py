@@ -17,6 +17,7 @@ from parindex.assessments.forms import EvidenceForm, RoundForm
 from parindex.assessments.models import Answer, AssessmentRound, Evidence, EvidenceFile, State
 from parindex.assessments.policy import Action
 from parindex.core.errors import ApplicationError
+from parindex.core.params import plain_int
 from parindex.criteria.forms import flatten_inputs, inputs_from_post
 from parindex.criteria.selectors import criteria_sets_usable
 from parindex.engine.errors import RuleError
@@ -53,8 +54,7 @@ def _bad_request(message: str) -> HttpResponse:
 
 
 def _version(request) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+    return plain_int(request.POST.get("version"))
 
 
 def _names_in(request, year: int, org_ids: set[int]) -> dict[int, str]:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from parindex.core.downloads import attachment
 from parindex.core.errors import ApplicationError
+from parindex.core.params import plain_int
 from parindex.core.permissions import call_service, perm_required
 from parindex.criteria import services
 from parindex.criteria.document import read_xlsx, read_yaml, write_xlsx, write_yaml
@@ -297,13 +298,10 @@ def assignment_matrix(request, code: str):
 
 ERR_BAD_ASSIGNMENT = "Dữ liệu phân công không hợp lệ."
 ERR_BAD_CRITERION = "Tiêu chí không hợp lệ: chọn lại ô trong bảng phân công."
-MAX_ID = 2**31 - 1  # the largest id every supported database stores; a bigger one is a typo or a probe
 
 
 def _posted_id(value: str | None) -> int | None:
-    if not value or not value.isascii() or not value.isdigit() or int(value) > MAX_ID:
-        return None
-    return int(value)
+    return plain_int(value)
 
 
 @require_POST

@@ -53,6 +53,7 @@ ERR_EXTENSION_DECIDED = "Đề nghị này đã được xử lý."
 ERR_NO_DUE = "Kỳ này chưa có hạn nên không cần gia hạn."
 ERR_REVIEW_NO_EXTENSION = "Điểm rà soát định kỳ không có hạn nên không cần gia hạn."
 ERR_NOT_EVENT = "Kỳ này không tính hạn theo sự kiện."
+ERR_EVENT_YEAR = "Ngày phát sinh sự kiện phải trong các năm {first}–{last} (quanh năm của kế hoạch)."
 ERR_FILE_SIZE = "Tệp “{name}” lớn hơn {limit} MB."
 ERR_FILE_TYPE = "Tệp “{name}” không thuộc loại được nhận (PDF, Word, Excel, ảnh)."
 MAX_FILE_MB = 10
@@ -436,6 +437,11 @@ def occurrence_record_event(*, occurrence: Occurrence, by, event_date: date) -> 
     inner = next((r for r in rule.get("rules", [rule]) if r.get("kind") == "after_event"), None)
     if inner is None:
         raise ApplicationError(ERR_NOT_EVENT)
+    year = occurrence.task.plan.year
+    # A plan's events happen around its year; a date far off is a typo (and 31/12/9999 plus
+    # working days would overflow the calendar).
+    if not year - 1 <= event_date.year <= year + 1:
+        raise ApplicationError(ERR_EVENT_YEAR.format(first=year - 1, last=year + 1), field="event_date")
     calendar = plan_calendar(occurrence.task.plan)
     occurrence.event_date = event_date
     occurrence.due = due_after_event(inner, event_date, calendar)

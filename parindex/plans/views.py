@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from parindex.core.errors import ApplicationError
+from parindex.core.params import plain_int
 from parindex.core.permissions import any_perm_required, call_service, perm_required
 from parindex.criteria.models import AssignmentRole, Criterion
 from parindex.criteria.units import UnitResolver
@@ -148,9 +149,8 @@ def plan_import_preview(request):
         error = ERR_PREVIEW_CHANGED  # another tab uploaded another appendix since this page was shown
     elif request.method == "POST" and "confirm" in request.POST and not empty:
         own_units = {u.org_id for u in resolver.units}
-        choices = {text: int(request.POST[f"unit:{text}"]) for text in _unresolved(built)
-                   if request.POST.get(f"unit:{text}", "").isdigit()
-                   and int(request.POST[f"unit:{text}"]) in own_units}  # fmt: skip
+        posted = {text: plain_int(request.POST.get(f"unit:{text}")) for text in _unresolved(built)}
+        choices = {text: unit for text, unit in posted.items() if unit in own_units}
         fields = dict(stored["fields"])
         if fields["document_date"]:
             from datetime import date
@@ -223,7 +223,7 @@ def plan_detail(request, pk: int):
     overview = selectors.plan_overview(
         plan=plan,
         today=_today(),
-        unit_id=int(unit) if unit.isdigit() else None,
+        unit_id=plain_int(unit),
         group=request.GET.get("nhom", ""),
         status=request.GET.get("trang_thai", ""),
         criterion=request.GET.get("tieu_chi", ""),

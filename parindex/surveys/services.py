@@ -34,6 +34,10 @@ ERR_RATE_LIMITED = "Đã có nhiều phiếu gửi từ thiết bị hoặc mạ
 ERR_NOT_YOURS = "Ông/bà không có quyền quản lý khảo sát của cơ quan này."
 ERR_TEMPLATE_NOT_YOURS = "Mẫu phiếu này thuộc cơ quan khác: không dùng hoặc sửa được."
 ERR_TEMPLATE_NAME = "Cơ quan đã có mẫu phiếu tên này."
+ERR_OWN_UNIT_JUDGES = (
+    "Người thuộc đơn vị được đánh giá ({unit}) không được loại hoặc xét phiếu của đơn vị mình: "
+    "nhờ người của đơn vị khác (Văn phòng Sở) xem xét."
+)
 ERR_OWN_UNIT = (
     "Người thuộc đơn vị được đánh giá ({unit}) không được nhập phiếu giấy của đơn vị mình: "
     "nhờ người của đơn vị khác (Văn phòng Sở) nhập."
@@ -287,8 +291,7 @@ def public_answer(*, point: ServicePoint, data: dict, today: date, address: str,
 
 
 def response_exclude(*, response: Response, reason: str, by) -> None:
-    campaign = response.campaign
-    _require_manager(by, campaign.organization_id, campaign.starts_on.year)
+    _require_outside_evaluated_unit(by=by, point=response.point, message=ERR_OWN_UNIT_JUDGES)
     if not reason.strip():
         raise ApplicationError(ERR_REASON, field="reason")
     response.excluded, response.exclusion_reason, response.held = True, reason.strip(), False
@@ -301,7 +304,7 @@ def held_response_decide(*, response: Response, keep: bool, reason: str, by) -> 
     holder's, so the earlier answers with that code are excluded — or exclude it. Both answers
     stay stored with the reason."""
     campaign = response.campaign
-    _require_manager(by, campaign.organization_id, campaign.starts_on.year)
+    _require_outside_evaluated_unit(by=by, point=response.point, message=ERR_OWN_UNIT_JUDGES)
     if not response.held:
         raise ApplicationError(ERR_NOT_HELD)
     reason = reason.strip()
@@ -346,13 +349,20 @@ def campaign_close(*, campaign: Campaign, today: date, by) -> Campaign:
 def require_paper_clerk(*, by, point: ServicePoint) -> None:
     """Paper forms are typed in by the department's survey managers who are not of the unit being
     evaluated (its own staff typed ten "very satisfied" forms for themselves)."""
+    _require_outside_evaluated_unit(by=by, point=point, message=ERR_OWN_UNIT)
+
+
+def _require_outside_evaluated_unit(*, by, point: ServicePoint, message: str):
+    """A survey manager of the department who holds no role in the unit the point evaluates: what
+    counts in that unit's index is never decided by its own people."""
     campaign = point.campaign
     access = _require_manager(by, campaign.organization_id, campaign.starts_on.year)
     unit = point.organization_id
     evaluated = access.tree.subtree_ids(unit) if unit in access.tree else {unit}
     if Membership.objects.filter(user=by, organization_id__in=evaluated).exists():
         name = access.tree.nodes[unit].name if unit in access.tree else point.name
-        raise Forbidden(ERR_OWN_UNIT.format(unit=name))
+        raise Forbidden(message.format(unit=name))
+    return access
 
 
 def paper_batch_create(
@@ -413,8 +423,7 @@ def paper_form_add(*, batch: PaperBatch, data: dict, by) -> Response:
 @transaction.atomic
 def paper_batch_exclude(*, batch: PaperBatch, reason: str, by) -> PaperBatch:
     """Exclude a whole batch from the results (its forms stay stored), with the reason."""
-    campaign = batch.point.campaign
-    _require_manager(by, campaign.organization_id, campaign.starts_on.year)
+    _require_outside_evaluated_unit(by=by, point=batch.point, message=ERR_OWN_UNIT_JUDGES)
     if not reason.strip():
         raise ApplicationError(ERR_REASON, field="reason")
     batch.excluded, batch.exclusion_reason = True, reason.strip()

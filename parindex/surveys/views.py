@@ -21,6 +21,7 @@ from parindex.assessments.access import assessment_for
 from parindex.core.client_ip import client_ip
 from parindex.core.downloads import attachment
 from parindex.core.errors import ApplicationError, Forbidden
+from parindex.core.params import plain_int
 from parindex.core.permissions import perm_required
 from parindex.core.spreadsheets import workbook_bytes
 from parindex.engine.survey import ELEMENTS
@@ -313,10 +314,9 @@ def campaign_comments(request, pk: int):
         responses = responses.filter(point_id__in=point_ids)
     point_id = request.GET.get("diem", "")
     if point_id:
-        # "²" is a digit for str.isdigit(), and a longer id overflows the database's integer
-        if not (point_id.isascii() and point_id.isdigit() and len(point_id) <= 18):
+        if plain_int(point_id) is None:
             return HttpResponse("Điểm phục vụ không hợp lệ.", status=400, content_type="text/plain; charset=utf-8")
-        responses = responses.filter(point_id=int(point_id))
+        responses = responses.filter(point_id=plain_int(point_id))
     if request.GET.get("muc") in {"1", "2", "3", "4", "5"}:
         responses = responses.filter(answers__overall=int(request.GET["muc"]))
     page = Paginator(responses, 30).get_page(request.GET.get("trang"))
@@ -584,7 +584,7 @@ def _quarter_asked(request, campaign: Campaign) -> Quarter:
     """The quarter in ?quy=1–4&nam=yyyy; by default the one holding the campaign's last day so far."""
     default = Quarter.of(min(timezone.localdate(), campaign.ends_on))
     number, year = request.GET.get("quy", ""), request.GET.get("nam", "")
-    if number in {"1", "2", "3", "4"} and year.isdigit() and 2000 <= int(year) <= 2100:
+    if number in {"1", "2", "3", "4"} and 2000 <= (plain_int(year) or 0) <= 2100:
         return Quarter(int(year), int(number))
     return default
 

@@ -281,3 +281,17 @@ def test_the_ci_hypothesis_profile_runs_a_fixed_number_of_examples_without_timin
     assert active.max_examples == 100
     assert active.deadline is None
     assert hypothesis.HealthCheck.too_slow in active.suppress_health_check
+
+
+def test_no_template_carries_an_inline_event_handler_or_script():
+    """The policy refuses inline script; a template that adds one breaks its page in the browser
+    (campaign_detail's "Kết thúc đợt" confirm did, after the policy landed)."""
+    handler = re.compile(r"""\son[a-z]+\s*=\s*["']""", re.IGNORECASE)
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.IGNORECASE)
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0).strip()}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for pattern in (handler, inline_script)
+        for match in pattern.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

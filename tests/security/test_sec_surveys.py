@@ -446,3 +446,38 @@ def test_database_counters_start_afresh_each_window_and_forget_old_ones():
     assert over_limit(limits, now=hour + 3600) is False  # the next window
     over_limit([Limit("dev:other", 2)], now=hour + 3 * 3600)
     assert set(RateCounter.objects.values_list("bucket", flat=True)) == {(hour + 3 * 3600) // 3600}
+
+
+# Found by the hostile review of the merged fixes: the evaluated unit's people could not type its
+# paper forms but could still drop its unhappy answers, decide its held ones or exclude a batch.
+def test_the_evaluated_units_own_people_cannot_exclude_or_decide_its_answers(client):
+    from parindex.surveys.models import PaperBatch, ServicePoint
+
+    point = ServicePoint.objects.filter(organization__code="dn-sct-vp").first()
+    unhappy = Response.objects.filter(point=point, excluded=False).first()
+    assert unhappy is not None
+    held = Response.objects.create(
+        campaign=point.campaign, point=point, answers={"overall": 5}, dossier_code="HS-TRUNG", held=True
+    )
+    batch = PaperBatch.objects.create(
+        point=point, forms_received=1, collected_by="Tổ một cửa", received_on=point.campaign.starts_on,
+        entered_by=user("dn.admin"),
+    )  # fmt: skip
+    client.force_login(user("dn.vanphong"))  # the Sở's coordinator, and staff of dn-sct-vp itself
+    refused = [
+        client.post(reverse("surveys:response_exclude", args=[unhappy.pk]), {"reason": "không hợp lệ"}, follow=True),
+        client.post(
+            reverse("surveys:held_decide", args=[held.pk]), {"quyet_dinh": "giu", "reason": "đúng người"}, follow=True
+        ),
+        client.post(reverse("surveys:paper_batch_exclude", args=[batch.pk]), {"reason": "nhập sai"}, follow=True),
+    ]
+    # Each is refused with the reason shown on the page it returns to.
+    assert all(services.ERR_OWN_UNIT_JUDGES.split(" (")[0] in r.content.decode() for r in refused)
+    unhappy.refresh_from_db(), held.refresh_from_db(), batch.refresh_from_db()
+    assert (unhappy.excluded, held.held, batch.excluded) == (False, True, False)
+    with pytest.raises(ApplicationError, match="không được loại hoặc xét phiếu"):
+        services.response_exclude(response=unhappy, reason="x", by=user("dn.vanphong"))
+    client.force_login(user("dn.admin"))  # the Sở's admin holds no role in the unit: he may
+    assert client.post(reverse("surveys:response_exclude", args=[unhappy.pk]), {"reason": "trùng"}).status_code == 302
+    unhappy.refresh_from_db()
+    assert unhappy.excluded
