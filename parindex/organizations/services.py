@@ -44,6 +44,17 @@ ERR_CODE_TAKEN = "Mã “{code}” đã được dùng cho một đơn vị khá
 ERR_PARENT_MISSING = "Đơn vị cấp trên không tồn tại trong năm {year}."
 ERR_NOT_IN_YEAR = "Đơn vị “{name}” không tồn tại trong năm {year}."
 ERR_PARENT_IS_DESCENDANT = "Không thể đặt một đơn vị trực thuộc chính nó hoặc đơn vị cấp dưới của nó."
+ERR_SHAPE = (
+    "“{kind}” không đặt dưới “{parent}” được: tỉnh ở cấp cao nhất, sở, ban, ngành trực thuộc tỉnh, "
+    "phòng, đơn vị trực thuộc sở hoặc một đơn vị khác."
+)
+# Which kinds may sit directly under which: a department admin must not make a "province" inside
+# his own department and become its province admin (who marks appraising bodies).
+ALLOWED_PARENT_KINDS = {
+    OrganizationKind.PROVINCE: frozenset(),
+    OrganizationKind.DEPARTMENT: frozenset({OrganizationKind.PROVINCE}),
+    OrganizationKind.UNIT: frozenset({OrganizationKind.DEPARTMENT, OrganizationKind.UNIT}),
+}
 ERR_UNIT_NEEDS_PARENT = "Phòng, đơn vị trực thuộc phải thuộc một cơ quan cấp trên."
 ERR_MERGE_SELF = "Không thể sáp nhập một đơn vị vào chính nó."
 ERR_MERGE_INTO_DESCENDANT = "Không thể sáp nhập một đơn vị vào đơn vị cấp dưới của nó."
@@ -102,6 +113,7 @@ def organization_create(
         raise ApplicationError(ERR_CODE_TAKEN.format(code=code), field="code")
     if kind == OrganizationKind.UNIT and parent is None:
         raise ApplicationError(ERR_UNIT_NEEDS_PARENT, field="parent")
+    _check_shape(kind=kind, parent=parent)
     if parent is not None and organization_version_in(organization=parent, year=year) is None:
         raise ApplicationError(ERR_PARENT_MISSING.format(year=year), field="parent")
     with transaction.atomic():
@@ -113,6 +125,14 @@ def organization_create(
             kind=change_kind, year=year, organization=organization, related=related, note=note, by=by
         )
     return organization
+
+
+def _check_shape(*, kind: str, parent: Organization | None) -> None:
+    if parent is not None and parent.kind not in ALLOWED_PARENT_KINDS.get(kind, frozenset()):
+        raise ApplicationError(
+            ERR_SHAPE.format(kind=OrganizationKind(kind).label, parent=OrganizationKind(parent.kind).label),
+            field="parent",
+        )
 
 
 def organization_rename(
@@ -157,6 +177,7 @@ def organization_rename(
             _body_flag_save(organization, is_appraising_body)
         return current
     if parent is not None:
+        _check_shape(kind=organization.kind, parent=parent)
         tree = organization_tree(year=year)
         if parent.pk not in tree:
             raise ApplicationError(ERR_PARENT_MISSING.format(year=year), field="parent")

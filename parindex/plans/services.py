@@ -54,6 +54,7 @@ ERR_NO_DUE = "Kỳ này chưa có hạn nên không cần gia hạn."
 ERR_REVIEW_NO_EXTENSION = "Điểm rà soát định kỳ không có hạn nên không cần gia hạn."
 ERR_NOT_EVENT = "Kỳ này không tính hạn theo sự kiện."
 ERR_EVENT_YEAR = "Ngày phát sinh sự kiện phải trong các năm {first}–{last} (quanh năm của kế hoạch)."
+ERR_UNITS_NOT_OURS = "Chỉ giao nhiệm vụ cho các đơn vị của chính cơ quan lập kế hoạch."
 ERR_FILE_SIZE = "Tệp “{name}” lớn hơn {limit} MB."
 ERR_FILE_TYPE = "Tệp “{name}” không thuộc loại được nhận (PDF, Word, Excel, ảnh)."
 MAX_FILE_MB = 10
@@ -338,6 +339,12 @@ def task_delete(*, task: Task, by) -> int:
 
 
 def task_units_set(*, task: Task, lead: list[int], coordinating: list[int]) -> None:
+    """The form offers only the plan's own units; a direct call must not hand a task to (and so
+    open its work pages to) another department's units."""
+    plan = task.plan
+    own = organization_tree(year=plan.year).subtree_ids(plan.organization_id)
+    if set(lead) - own or set(coordinating) - own:
+        raise ApplicationError(ERR_UNITS_NOT_OURS, field="lead")
     TaskUnit.objects.filter(task=task).delete()
     TaskUnit.objects.bulk_create(
         TaskUnit(task=task, organization_id=org_id, role=role) for org_id, role in unit_roles(lead, coordinating)

@@ -284,3 +284,23 @@ def test_each_demo_department_sees_and_changes_only_its_own(username, department
     for perm in (Perm.ORG_MANAGE, Perm.USER_MANAGE, Perm.PLAN_MANAGE, Perm.ASSESS_COMPILE, Perm.APPRAISE):
         assert access.org_ids_with(perm) <= own
     assert not access.org_ids_with(Perm.APPRAISE)
+
+
+# Found by the hostile review: a department admin could create a "province" inside his own
+# department, become its province admin and from there mark appraising bodies.
+@pytest.mark.parametrize(("kind", "parent"), [("province", "bp-stnmt"), ("department", "bp-stnmt-tt")])
+def test_a_department_admin_cannot_grow_a_province_or_a_department_inside_his_department(kind, parent):
+    before = Organization.objects.count()
+    with pytest.raises(ApplicationError, match="không đặt dưới"):
+        services.organization_create(
+            code=f"gia-{kind}", kind=kind, name="Tỉnh giả", parent=org(parent), year=2024, by=person("admin")
+        )
+    assert Organization.objects.count() == before
+
+
+def test_a_unit_cannot_be_moved_under_a_province():
+    with pytest.raises(ApplicationError, match="không đặt dưới"):
+        services.organization_rename(
+            organization=org("bp-stnmt-tt"), year=2024, name="Phòng Thanh tra", short_name="", parent=org("bp"),
+            by=None,
+        )  # fmt: skip

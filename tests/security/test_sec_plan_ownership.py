@@ -123,3 +123,20 @@ def test_unit_staff_cannot_edit_the_plan_itself():
     with refused("ERR_NOT_PLAN_MANAGER"):
         services.task_delete(task=task, by=person("chuyenvien"))
     assert Task.objects.filter(pk=task.pk).exists()
+
+
+# Found by the hostile review: only the form's choices kept a task to the plan's own units.
+def test_a_task_is_never_handed_to_another_departments_unit_even_by_a_direct_call():
+    from parindex.accounts.models import User
+    from parindex.organizations.models import Organization
+    from parindex.plans import services
+    from parindex.plans.models import Plan
+
+    plan = Plan.objects.get(organization__code="bp-stnmt", year=2026)
+    with pytest.raises(services.ApplicationError, match="đơn vị của chính cơ quan"):
+        services.task_create(
+            plan=plan, by=User.objects.get(username="vanphong"), number="X", group="", content="Việc",
+            product="", timing_text="Quý III/2026", lead=[Organization.objects.get(code="dn-sct-vp").pk],
+            coordinating=[], responsible="", criteria_codes=[], known_codes=None,
+        )  # fmt: skip
+    assert not plan.tasks.filter(number="X").exists()
