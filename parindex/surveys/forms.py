@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from parindex.core.forms import BootstrapFormMixin
+from parindex.core.versioning import edit_stamp_field
 from parindex.engine.survey import ELEMENTS, LEVELS
 from parindex.surveys.models import Channel
 
@@ -100,6 +101,7 @@ class AnswerForm(forms.Form):
 
 
 class TemplateForm(BootstrapFormMixin, forms.Form):
+    loaded_at = edit_stamp_field()
     owner_id = forms.TypedChoiceField(label="Mẫu phiếu của", coerce=int)
     name = forms.CharField(label="Tên mẫu phiếu", max_length=200)
     elements = forms.MultipleChoiceField(
@@ -159,6 +161,7 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
 
 
 class CampaignEditForm(BootstrapFormMixin, forms.Form):
+    loaded_at = edit_stamp_field()
     title = forms.CharField(label="Tên đợt khảo sát", max_length=300)
     ends_on = forms.DateField(label="Đến ngày", widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
     target = forms.DecimalField(

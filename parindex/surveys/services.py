@@ -19,6 +19,7 @@ from django.utils import timezone
 from parindex.assessments.models import Answer, Assessment
 from parindex.assessments.policy import ERR_SURVEY_FINALIZED, Action
 from parindex.core.errors import ApplicationError, Forbidden
+from parindex.core.versioning import refuse_if_edited_since
 from parindex.criteria.models import Scoring
 from parindex.engine.rules import compile_rule
 from parindex.engine.survey import ELEMENTS
@@ -157,6 +158,7 @@ def template_update(
     ask_profile: bool,
     by,
     year: int,
+    loaded_at: str | None = None,
 ) -> SurveyTemplate:
     """Only the owner's survey managers edit a template; the national one is nobody's to change."""
     if template.owner_id is None:
@@ -167,6 +169,7 @@ def template_update(
         raise Forbidden(ERR_TEMPLATE_NOT_YOURS) from error
     if SurveyTemplate.objects.filter(owner_id=template.owner_id, name=name).exclude(pk=template.pk).exists():
         raise ApplicationError(ERR_TEMPLATE_NAME, field="name")
+    refuse_if_edited_since(template, loaded_at)
     template.name, template.elements = name, _clean_elements(elements)
     template.perceptions, template.improvements, template.ask_profile = perceptions, improvements, ask_profile
     template.full_clean()
@@ -323,8 +326,11 @@ def held_response_decide(*, response: Response, keep: bool, reason: str, by) -> 
 
 
 @transaction.atomic
-def campaign_update(*, campaign: Campaign, title: str, ends_on: date, target: Decimal, min_n: int, by) -> Campaign:
+def campaign_update(
+    *, campaign: Campaign, title: str, ends_on: date, target: Decimal, min_n: int, by, loaded_at: str | None = None
+) -> Campaign:
     _require_manager(by, campaign.organization_id, campaign.starts_on.year)
+    refuse_if_edited_since(campaign, loaded_at)
     if ends_on < campaign.starts_on:
         raise ApplicationError(ERR_DATES, field="ends_on")
     campaign.title, campaign.ends_on, campaign.target, campaign.min_n = title, ends_on, target, min_n

@@ -24,6 +24,7 @@ from parindex.core.errors import ApplicationError, Forbidden
 from parindex.core.params import plain_int
 from parindex.core.permissions import perm_required
 from parindex.core.spreadsheets import workbook_bytes
+from parindex.core.versioning import edit_stamp
 from parindex.engine.survey import ELEMENTS
 from parindex.organizations.access import access_for
 from parindex.organizations.models import OrganizationKind
@@ -259,13 +260,15 @@ def template_edit(request, pk: int):
         "perceptions": "\n".join(template.perceptions),
         "improvements": "\n".join(template.improvements),
         "ask_profile": template.ask_profile,
+        "loaded_at": edit_stamp(template),
     }
     form = TemplateForm(request.POST or None, owners=[], initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.template_update(
-                template=template, **_template_data(form), by=request.user, year=request.working_year
-            )
+                template=template, **_template_data(form), by=request.user, year=request.working_year,
+                loaded_at=form.cleaned_data["loaded_at"],
+            )  # fmt: skip
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -358,7 +361,10 @@ def response_exclude(request, pk: int):
 @perm_required(Perm.SURVEY_MANAGE)
 def campaign_edit(request, pk: int):
     campaign = _managed_campaign(request, pk)
-    initial = {"title": campaign.title, "ends_on": campaign.ends_on, "target": campaign.target, "min_n": campaign.min_n}
+    initial = {
+        "title": campaign.title, "ends_on": campaign.ends_on, "target": campaign.target, "min_n": campaign.min_n,
+        "loaded_at": edit_stamp(campaign),
+    }  # fmt: skip
     form = CampaignEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
