@@ -12,4 +12,6 @@ class AccountsConfig(AppConfig):
 
         # The password is recorded by the services as "changed, by whom", never as its hash; the
         # must-change flag goes with it.
-        auditlog.register(User, exclude_fields=["id", "password", "must_change_password", "last_login", "date_joined"])
+        auditlog.register(
+            User, exclude_fields=["id", "password", "must_change_password", "last_login", "date_joined", "updated_at"]
+        )

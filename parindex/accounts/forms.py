@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from parindex.core.forms import BootstrapFormMixin
+from parindex.core.versioning import edit_stamp_field
 from parindex.organizations.permissions import Role
 from parindex.organizations.tree import OrgTree
 
@@ -52,6 +53,7 @@ class UserCreateForm(BootstrapFormMixin, forms.Form):
 
 
 class UserEditForm(BootstrapFormMixin, forms.Form):
+    loaded_at = edit_stamp_field()
     full_name = forms.CharField(label="Họ và tên", max_length=150)
     email = forms.EmailField(label="Thư điện tử", required=False)
     phone = forms.CharField(label="Điện thoại", max_length=20, required=False)

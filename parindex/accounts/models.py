@@ -11,6 +11,8 @@ class User(AbstractUser):
     # Set when someone else (an admin) chose the password: it has been seen by two people, so the
     # owner replaces it before doing anything else (PasswordChangeRequiredMiddleware).
     must_change_password = models.BooleanField("Phải đổi mật khẩu", default=False)
+    # The edit form's version check (core.versioning); empty on accounts older than the column.
+    updated_at = models.DateTimeField("Cập nhật lúc", auto_now=True, null=True)
 
     class Meta:
         verbose_name = "Người dùng"

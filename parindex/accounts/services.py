@@ -12,6 +12,7 @@ from django.db import transaction
 from parindex.accounts.models import User
 from parindex.accounts.selectors import user_account_manageable, user_in_scope
 from parindex.core.errors import ApplicationError, Forbidden
+from parindex.core.versioning import refuse_if_edited_since
 from parindex.organizations.access import Access, access_for_user
 from parindex.organizations.models import Organization
 from parindex.organizations.permissions import Perm, Role
@@ -86,10 +87,12 @@ def user_update(
     phone: str,
     is_active: bool,
     password: str = "",
+    loaded_at: str | None = None,
 ) -> User:
     access = _refuse_unless_manageable(by=by, year=year, user=user)
+    refuse_if_edited_since(user, loaded_at)
     user.full_name, user.email, user.phone, user.is_active = full_name, email, phone, is_active
-    fields = ["full_name", "email", "phone", "is_active"]
+    fields = ["full_name", "email", "phone", "is_active", "updated_at"]
     if password:
         _password_change(user=user, by=by, access=access, password=password)
         fields += ["password", "must_change_password"]
@@ -104,7 +107,7 @@ def user_password_set(*, by: User, year: int, user: User, password: str) -> User
     second case the user must replace it at his next login."""
     access = access_for_user(by, year) if by.pk == user.pk else _refuse_unless_manageable(by=by, year=year, user=user)
     _password_change(user=user, by=by, access=access, password=password)
-    user.save(update_fields=["password", "must_change_password"])
+    user.save(update_fields=["password", "must_change_password", "updated_at"])
     return user
 
 

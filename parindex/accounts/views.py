@@ -15,6 +15,7 @@ from parindex.accounts import services
 from parindex.accounts.forms import LoginForm, MembershipForm, OwnPasswordChangeForm, UserCreateForm, UserEditForm
 from parindex.accounts.selectors import user_account_manageable, user_in_scope, user_list_in_scope
 from parindex.core.permissions import call_service, perm_required
+from parindex.core.versioning import edit_stamp
 from parindex.organizations.access import access_for
 from parindex.organizations.models import Membership, Organization
 from parindex.organizations.permissions import Perm
@@ -122,6 +123,7 @@ def user_edit(request, pk: int):
             "email": user.email,
             "phone": user.phone,
             "is_active": user.is_active,
+            "loaded_at": edit_stamp(user),
         },
     )
     saved = (

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from parindex.core.forms import BootstrapFormMixin
+from parindex.core.versioning import edit_stamp_field
 from parindex.core.working_year import available_years
 from parindex.organizations.models import OrganizationKind
 from parindex.organizations.tree import OrgTree
@@ -26,6 +27,7 @@ class YearField(forms.TypedChoiceField):
 
 
 class OrganizationRenameForm(BootstrapFormMixin, forms.Form):
+    loaded_at = edit_stamp_field()
     name = forms.CharField(label="Tên mới", max_length=255)
     short_name = forms.CharField(label="Tên viết tắt", max_length=64, required=False)
     parent = forms.TypedChoiceField(label="Trực thuộc", coerce=int, empty_value=None, required=False)

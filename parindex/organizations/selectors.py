@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from parindex.criteria.models import CriterionAssignment
 from parindex.organizations.models import Membership, Organization, OrganizationChange, OrganizationVersion
@@ -44,6 +44,15 @@ def organization_history(*, organization: Organization) -> dict:
             .order_by("year", "created_at")
         ),
     }
+
+
+def organization_edit_stamp(*, organization: Organization) -> str:
+    """The rename form's version check: the newest change to the organization or any of its
+    yearly versions (a rename writes versions, the appraising-body mark the organization)."""
+    own = Organization.objects.filter(pk=organization.pk).values_list("updated_at", flat=True).first()
+    versions = organization.versions.aggregate(latest=Max("updated_at"))["latest"]
+    stamps = [stamp for stamp in (own, versions) if stamp]
+    return max(stamps).isoformat() if stamps else ""
 
 
 def organization_members(*, organization: Organization) -> QuerySet[Membership]:

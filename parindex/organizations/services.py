@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from parindex.core.errors import ApplicationError, Forbidden
+from parindex.core.versioning import ERR_EDITED_MEANWHILE
 from parindex.core.working_year import current_year
 from parindex.criteria.models import AssignmentRole, CriterionAssignment
 from parindex.organizations.access import (
@@ -35,6 +36,7 @@ from parindex.organizations.selectors import (
     merge_criterion_assignments,
     merge_memberships,
     merge_task_units,
+    organization_edit_stamp,
     organization_tree,
     organization_version_in,
 )
@@ -145,12 +147,15 @@ def organization_rename(
     by,
     note: str = "",
     is_appraising_body: bool | None = None,
+    loaded_at: str | None = None,
 ) -> OrganizationVersion:
     """New name and/or parent from `year` on; the years before keep the old ones. The
     appraising-body mark is not per year: it changes for every year at once."""
     access = _actor_access(by, year)
     if access is not None:
         _require_manage(access, organization)
+    if loaded_at and organization_edit_stamp(organization=organization) != loaded_at:
+        raise ApplicationError(ERR_EDITED_MEANWHILE)
     current = _version_in_or_fail(organization=organization, year=year)
     flag_changes = is_appraising_body is not None and is_appraising_body != organization.is_appraising_body
     version_changes = (current.name, current.short_name, current.parent_id) != (

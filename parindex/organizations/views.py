@@ -19,6 +19,7 @@ from parindex.organizations.permissions import Perm
 from parindex.organizations.selectors import (
     MergeFootprint,
     merge_footprint,
+    organization_edit_stamp,
     organization_history,
     organization_members,
     organization_version_in,
@@ -120,6 +121,7 @@ def rename(request, pk: int):
             "parent": node.parent_id,
             "year": request.working_year,
             "is_appraising_body": organization.is_appraising_body,
+            "loaded_at": organization_edit_stamp(organization=organization),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -136,6 +138,7 @@ def rename(request, pk: int):
                 by=request.user,
                 note=data["note"],
                 is_appraising_body=data.get("is_appraising_body"),
+                loaded_at=data["loaded_at"],
             ),
         )
         if done:
