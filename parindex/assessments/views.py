@@ -76,17 +76,23 @@ def round_list(request):
         .distinct()
         .select_related("criteria_set")
     )
-    can_open = access.has(Perm.ASSESS_COMPILE) or access.has(Perm.APPRAISE)
+    can_open = bool(_round_departments(access))
     return render(request, "assessments/round_list.html", {"rounds": rounds, "can_open": can_open})
+
+
+def _round_departments(access) -> list[tuple[int, str]]:
+    """The departments the user may open a round for: those he compiles for or appraises, never
+    an appraising body (Sở Nội vụ's own admin sees no "open a round" button he could not use)."""
+    scope = set(access.org_ids_with(Perm.ASSESS_COMPILE)) | set(access.org_ids_with(Perm.APPRAISE))
+    return [(n.org_id, n.name) for n in access.tree.nodes.values()
+            if n.kind == OrganizationKind.DEPARTMENT and n.org_id in scope
+            and not n.is_appraising_body]  # fmt: skip
 
 
 @login_required
 def round_create(request):
     access = access_for(request)
-    scope = set(access.org_ids_with(Perm.ASSESS_COMPILE)) | set(access.org_ids_with(Perm.APPRAISE))
-    departments = [(n.org_id, n.name) for n in access.tree.nodes.values()
-                   if n.kind == OrganizationKind.DEPARTMENT and n.org_id in scope
-                   and not n.is_appraising_body]  # fmt: skip
+    departments = _round_departments(access)
     if not departments:
         raise PermissionDenied
     sets = criteria_sets_usable(access=access)

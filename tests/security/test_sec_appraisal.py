@@ -304,3 +304,12 @@ def test_a_unit_cannot_be_moved_under_a_province():
             organization=org("bp-stnmt-tt"), year=2024, name="Phòng Thanh tra", short_name="", parent=org("bp"),
             by=None,
         )  # fmt: skip
+
+
+def test_only_people_who_may_open_a_round_are_offered_the_button(client):
+    create = reverse("assessments:round_create")
+    for username, offered in (("vanphong", True), ("dn.thamdinh", True), ("bp.snv.admin", False)):
+        client.force_login(person(username))
+        page = client.get(reverse("assessments:round_list"))
+        assert (create in page.content.decode()) is offered, username
+        assert client.get(create).status_code == (200 if offered else 403), username
