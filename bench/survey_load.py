@@ -124,6 +124,9 @@ def main() -> None:
             "4",
             "--log-level",
             "warning",
+            # gunicorn.conf.py (read from cwd, as in production) logs every request to stdout.
+            "--access-logfile",
+            "/dev/null",
         ],
         cwd=ROOT,
         env=ENV,
