@@ -53,6 +53,7 @@ ERR_BATCH_COUNT = "Số phiếu nhận được phải từ 1 đến {most}."
 ERR_REASON = "Hãy ghi lý do."
 ERR_NOT_HELD = "Phiếu này không chờ xem xét."
 ERR_ALREADY_CLOSED = "Đợt khảo sát đã kết thúc."
+ERR_REOPEN = "Đợt khảo sát đã kết thúc ngày {end:%d/%m/%Y}: không kéo dài được nữa; hãy mở đợt mới."
 ERR_DATES = "Ngày kết thúc phải sau ngày bắt đầu."
 ERR_NO_POINTS = "Hãy chọn ít nhất một điểm phục vụ."
 ERR_NO_CAMPAIGN = "Chưa có đợt khảo sát nào của cơ quan trong năm {year} có đủ phiếu."
@@ -333,6 +334,10 @@ def campaign_update(
     refuse_if_edited_since(campaign, loaded_at)
     if ends_on < campaign.starts_on:
         raise ApplicationError(ERR_DATES, field="ends_on")
+    # A campaign that has ended stays ended: reopening it would let paper forms be dated into a
+    # window that was closed when its results (and survey points) were read.
+    if campaign.ends_on < timezone.localdate() and ends_on > campaign.ends_on:
+        raise ApplicationError(ERR_REOPEN.format(end=campaign.ends_on), field="ends_on")
     campaign.title, campaign.ends_on, campaign.target, campaign.min_n = title, ends_on, target, min_n
     campaign.full_clean()
     campaign.save()

@@ -521,3 +521,17 @@ def test_a_second_manager_saving_an_old_template_form_does_not_overwrite_the_fir
     assert ERR_EDITED_MEANWHILE in second.content.decode()
     template.refresh_from_db()
     assert template.name == "Mẫu đã sửa lần một"
+
+
+# The hostile review: a manager could reopen an ended campaign, date paper forms into the new
+# window and shorten it again.
+def test_an_ended_campaign_cannot_be_reopened():
+    campaign = Campaign.objects.filter(organization__code="bp-stnmt", ends_on__lt=timezone.localdate()).first()
+    ended = campaign.ends_on
+    with pytest.raises(ApplicationError, match="không kéo dài được nữa"):
+        services.campaign_update(
+            campaign=campaign, title=campaign.title, ends_on=timezone.localdate(), target=campaign.target,
+            min_n=campaign.min_n, by=user("vanphong"),
+        )  # fmt: skip
+    campaign.refresh_from_db()
+    assert campaign.ends_on == ended
