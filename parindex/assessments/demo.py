@@ -25,12 +25,13 @@ def load_demo_assessment(*, today: date) -> int:
     if AssessmentRound.objects.filter(title=TITLE).exists():
         return 0
     criteria_set = CriteriaSet.objects.get(code="dn-sct-2019")
+    appraiser = User.objects.get(username=APPRAISER)  # Sở Nội vụ opens the round for the departments it appraises
     assessment_round = round_open(
         criteria_set=criteria_set, year=2019, title=TITLE, opens_on=today - timedelta(days=10),
         closes_on=today + timedelta(days=30), explanation_deadline=today + timedelta(days=60),
-        organization_ids=list(Organization.objects.filter(code__in=RANKED).values_list("pk", flat=True)), today=today,
+        organization_ids=list(Organization.objects.filter(code__in=RANKED).values_list("pk", flat=True)), by=appraiser,
+        today=today,
     )  # fmt: skip
-    appraiser = User.objects.get(username=APPRAISER)
     for assessment in assessment_round.assessments.select_related("organization", "round"):
         code = assessment.organization.code
         _self_score(assessment, salt=code, skip_some=code == "dn-sct")

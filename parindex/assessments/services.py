@@ -131,7 +131,7 @@ def leaf_criteria(criteria_set) -> list[Criterion]:
 @transaction.atomic
 def round_open(
     *, criteria_set, year: int, title: str, opens_on: date, closes_on: date, explanation_deadline: date,
-    organization_ids: list[int], by=None, today: date,
+    organization_ids: list[int], by, today: date,
 ) -> AssessmentRound:  # fmt: skip
     if not organization_ids:
         raise ApplicationError(ERR_NO_ORGS, field="organizations")
