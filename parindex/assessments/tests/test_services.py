@@ -26,6 +26,7 @@ def open_round(*codes, today=TODAY):
         closes_on=today + timedelta(days=20),
         explanation_deadline=today + timedelta(days=40),
         organization_ids=[Organization.objects.get(code=c).pk for c in codes or ("dn-sct",)],
+        by=None,
         today=today,
     )
 
@@ -362,7 +363,7 @@ def _published(year: int, code: str, points=None, title="Đợt năm trước"):
     assessment = services.round_open(
         criteria_set=CriteriaSet.objects.get(code="dn-sct-2019"), year=year, title=title, opens_on=TODAY,
         closes_on=TODAY + timedelta(days=20), explanation_deadline=TODAY + timedelta(days=40),
-        organization_ids=[Organization.objects.get(code=code).pk], today=TODAY,
+        organization_ids=[Organization.objects.get(code=code).pk], by=None, today=TODAY,
     ).assessments.get()  # fmt: skip
     fill_all(assessment, points, submit_units=False)
     # Last year's result, set straight: the organizations' tree (hence anyone's role) starts in 2019.
