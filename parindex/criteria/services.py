@@ -28,7 +28,7 @@ from parindex.criteria.selectors import (
 )
 from parindex.criteria.units import UnitResolver
 from parindex.engine.criteria_check import ERROR, WARNING, Issue, check_set, parent_code
-from parindex.organizations.access import Access, access_for_user
+from parindex.organizations.access import Access, actor_access
 from parindex.organizations.models import Organization, OrganizationKind
 from parindex.organizations.selectors import organization_tree
 
@@ -54,11 +54,6 @@ ERR_DRAFT_IN_USE = (
 )
 ERR_BAD_STATUS = "Trạng thái không hợp lệ."
 ERR_ASSIGN_FORBIDDEN = "Bạn chỉ phân công được tiêu chí cho các đơn vị thuộc cơ quan của mình."
-
-
-def _access(by, year: int) -> Access | None:
-    """The acting user's rights in the set's year; None for the system itself (seed_demo)."""
-    return None if by is None else access_for_user(by, year)
 
 
 def _rounds_using(criteria_set: CriteriaSet, *, open_only: bool = False):
@@ -117,7 +112,7 @@ def criteria_set_plan_import(*, document: SetDocument, by, replace: bool = False
     issues += check_set([row.to_check_row() for row in document.rows], header.get("max_total"))
     plan = ImportPlan(document=document, issues=issues)
     year = header.get("year")
-    access = _access(by, year if isinstance(year, int) else date.today().year)
+    access = actor_access(by, year if isinstance(year, int) else date.today().year)
     plan.replace = replace
     if header.get("organization"):
         plan.owner = Organization.objects.filter(code=header["organization"]).first()
@@ -178,7 +173,7 @@ def criteria_set_import(*, plan: ImportPlan, by, status: str = SetStatus.DRAFT) 
     if plan.errors:
         raise ApplicationError(ERR_HAS_ERRORS.format(count=len(plan.errors)))
     header = plan.document.header
-    access = _access(by, header["year"])
+    access = actor_access(by, header["year"])
     if plan.owner is None:
         raise ApplicationError(ERR_OWNER_MISSING)
     refusal = _owner_refusal(access, plan.owner)
@@ -249,7 +244,7 @@ def criteria_set_import(*, plan: ImportPlan, by, status: str = SetStatus.DRAFT) 
 @transaction.atomic
 def criteria_set_clone(*, source: CriteriaSet, year: int, code: str, by) -> CriteriaSet:
     """A draft copy for another year with the same owner: same tree, rules and assignments."""
-    _require_manage(_access(by, source.year), source)
+    _require_manage(actor_access(by, source.year), source)
     if CriteriaSet.objects.filter(code=code).exists():
         raise ApplicationError(ERR_CLONE_CODE.format(code=code), field="code")
     clone = CriteriaSet.objects.get(pk=source.pk)
@@ -277,7 +272,7 @@ def assignment_set(*, criterion: Criterion, organization: Organization, role: st
     if role not in (None, *AssignmentRole.values):
         raise ApplicationError(ERR_ASSIGN_FORBIDDEN)
     criteria_set = criterion.criteria_set
-    access = _access(by, criteria_set.year)
+    access = actor_access(by, criteria_set.year)
     if access is not None:
         if not set_readable(access, criteria_set):
             raise ApplicationError(ERR_SET_NOT_FOUND)
@@ -302,7 +297,7 @@ def criteria_set_set_status(*, criteria_set: CriteriaSet, status: str, by) -> No
     criteria_set = (
         CriteriaSet.objects.select_for_update(of=("self",)).select_related("organization").get(pk=criteria_set.pk)
     )
-    _require_manage(_access(by, criteria_set.year), criteria_set)
+    _require_manage(actor_access(by, criteria_set.year), criteria_set)
     if status == SetStatus.ARCHIVED:
         in_use = _rounds_using(criteria_set, open_only=True).first()
         if in_use:

@@ -144,6 +144,12 @@ def access_for_user(user, year: int) -> Access:
     return Access(tree=organization_tree(year=year), memberships=memberships, is_superuser=user.is_superuser)
 
 
+def actor_access(by, year: int) -> Access | None:
+    """What the acting user of a service may do in `year`; None when the system itself acts
+    (`by=None`: demo data, library loads), which the services let through."""
+    return None if by is None else access_for_user(by, year)
+
+
 def access_for(request: HttpRequest) -> Access:
     cached = getattr(request, "_parindex_access", None)
     if cached is None or cached.tree.year != request.working_year:

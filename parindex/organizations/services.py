@@ -18,7 +18,7 @@ from parindex.core.working_year import current_year
 from parindex.criteria.models import AssignmentRole, CriterionAssignment
 from parindex.organizations.access import (
     Access,
-    access_for_user,
+    actor_access,
     appraisal_conflicts,
     appraising_body,
 )
@@ -102,7 +102,7 @@ def organization_create(
     related: Organization | None = None,
     is_appraising_body: bool = False,
 ) -> Organization:
-    access = _actor_access(by, year)
+    access = actor_access(by, year)
     if access is not None:
         if parent is None:
             if not access.is_superuser:
@@ -151,7 +151,7 @@ def organization_rename(
 ) -> OrganizationVersion:
     """New name and/or parent from `year` on; the years before keep the old ones. The
     appraising-body mark is not per year: it changes for every year at once."""
-    access = _actor_access(by, year)
+    access = actor_access(by, year)
     if access is not None:
         _require_manage(access, organization)
     if loaded_at and organization_edit_stamp(organization=organization) != loaded_at:
@@ -203,7 +203,7 @@ def organization_rename(
 def organization_merge_check(*, source: Organization, target: Organization, year: int, by) -> OrganizationVersion:
     """Refuse a merge that cannot happen (before anything is shown or written); returns the
     source's version that the merge closes."""
-    access = _actor_access(by, year)
+    access = actor_access(by, year)
     if access is not None:
         _require_manage(access, source)
         _require_manage(access, target, field="target")
@@ -348,7 +348,7 @@ def organization_split(
     note: str = "",
 ) -> Organization:
     """A new organization, split off `source` from `year`, beside it under the same parent."""
-    access = _actor_access(by, year)
+    access = actor_access(by, year)
     if access is not None:
         _require_manage(access, source)
     current = _version_in_or_fail(organization=source, year=year)
@@ -372,7 +372,7 @@ def membership_add(*, user, organization: Organization, role: str, by, year: int
     the appraiser role is given only at an appraising body, by its admin or the province's; and
     nobody is made both a member of a department and its appraiser."""
     year = year or current_year()
-    access = _actor_access(by, year)
+    access = actor_access(by, year)
     tree = access.tree if access is not None else organization_tree(year=year)
     if access is not None and not access.can(Perm.USER_MANAGE, organization.pk):
         raise Forbidden(ERR_NOT_USER_MANAGER.format(name=tree.name_of(organization.pk) or organization.code))
@@ -400,15 +400,11 @@ def membership_add(*, user, organization: Organization, role: str, by, year: int
 
 
 def membership_remove(*, membership: Membership, by, year: int | None = None) -> None:
-    access = _actor_access(by, year or current_year())
+    access = actor_access(by, year or current_year())
     if access is not None and not access.can(Perm.USER_MANAGE, membership.organization_id):
         name = access.tree.name_of(membership.organization_id) or membership.organization.code
         raise Forbidden(ERR_NOT_USER_MANAGER.format(name=name))
     membership.delete()
-
-
-def _actor_access(by, year: int) -> Access | None:
-    return None if by is None else access_for_user(by, year)
 
 
 def _require_manage(access: Access, organization: Organization, *, field: str | None = None) -> None:

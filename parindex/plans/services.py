@@ -90,12 +90,8 @@ class PlanAlreadyImported(ApplicationError):
 # `by=None` is the system itself (seed data, scheduled commands), acting for nobody.
 
 
-def _access(by, year: int) -> Access:
-    return access_for_user(by, year)
-
-
 def require_perm(by, *, perm: Perm, organization_id: int, year: int, message: str) -> None:
-    if by is not None and not _access(by, year).can(perm, organization_id):
+    if by is not None and not access_for_user(by, year).can(perm, organization_id):
         raise Forbidden(message)
 
 
@@ -116,7 +112,7 @@ def may_act(access: Access, occurrence: Occurrence, *, lead_only: bool) -> bool:
 
 
 def require_may_act(by, occurrence: Occurrence, *, lead_only: bool) -> None:
-    if by is not None and not may_act(_access(by, occurrence.task.plan.year), occurrence, lead_only=lead_only):
+    if by is not None and not may_act(access_for_user(by, occurrence.task.plan.year), occurrence, lead_only=lead_only):
         raise Forbidden(ERR_NOT_LEAD if lead_only else ERR_NOT_ASSIGNED)
 
 

@@ -87,14 +87,10 @@ T = TypeVar("T")
 # --- who may write -----------------------------------------------------------------------------
 
 
-def _access(by, year: int) -> Access:
-    return access_for_user(by, year)
-
-
 def _require_manager(by, organization_id: int, year: int) -> Access:
     """Survey writes are the organization's own survey managers' (its coordinator or admin):
     checked here, so a direct call (command, API) by a user of another department is refused too."""
-    access = _access(by, year)
+    access = access_for_user(by, year)
     if by is None or not access.can(Perm.SURVEY_MANAGE, organization_id):
         raise Forbidden(ERR_NOT_YOURS)
     return access
@@ -103,7 +99,7 @@ def _require_manager(by, organization_id: int, year: int) -> Access:
 def templates_visible(*, by, year: int):
     """The national template and those owned by an organization the user's survey rights reach,
     or by an organization above his (a province's template is issued to its departments)."""
-    access = _access(by, year)
+    access = access_for_user(by, year)
     if access.is_superuser:
         return SurveyTemplate.objects.all()
     reach = set(access.org_ids_with(Perm.SURVEY_VIEW))
