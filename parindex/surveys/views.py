@@ -3,7 +3,6 @@ from __future__ import annotations
 import io
 import secrets
 
-import openpyxl
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,11 +18,10 @@ from django.views.decorators.http import require_POST
 
 from parindex.assessments.access import assessment_for
 from parindex.core.client_ip import client_ip
-from parindex.core.downloads import attachment
+from parindex.core.downloads import attachment, file_attachment
 from parindex.core.errors import ApplicationError, Forbidden
 from parindex.core.params import plain_int
 from parindex.core.permissions import perm_required
-from parindex.core.spreadsheets import workbook_bytes
 from parindex.core.versioning import edit_stamp
 from parindex.engine.survey import ELEMENTS
 from parindex.organizations.access import access_for
@@ -31,6 +29,7 @@ from parindex.organizations.models import OrganizationKind
 from parindex.organizations.permissions import Perm
 from parindex.organizations.selectors import organization_names
 from parindex.surveys import posters, services
+from parindex.surveys.exports import campaign_xlsx
 from parindex.surveys.forms import (
     AnswerForm,
     CampaignEditForm,
@@ -531,49 +530,7 @@ def point_poster(request, pk: int):
 def campaign_export(request, pk: int):
     campaign, point_ids, _ = _campaign_for(request, pk)
     results = campaign_results(campaign=campaign, point_ids=point_ids)
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Kết quả"
-    sheet.append([campaign.title])
-    sheet.append(["Yếu tố", "Số phiếu hợp lệ", "Hài lòng", "Chỉ số (%)"])
-    for key, label in [*ELEMENTS.items(), ("overall", "Đánh giá chung")]:
-        cell = results.elements[key]
-        sheet.append([label, cell.n, cell.satisfied, float(cell.index) if cell.index is not None else "ẩn (ít phiếu)"])
-    sheet.append(["SIPAS", results.n, "", float(results.sipas) if results.sipas is not None else "—"])
-    answers = book.create_sheet("Phiếu")
-    answers.append(
-        [
-            "Thời gian",
-            "Điểm phục vụ",
-            "Hình thức",
-            "Phiếu giấy",
-            "Mã hồ sơ",
-            *ELEMENTS.values(),
-            "Chung",
-            "Góp ý",
-            "Loại",
-            "Lý do loại",
-        ]
-    )
-    responses = campaign.responses.select_related("point")
-    if point_ids is not None:
-        responses = responses.filter(point_id__in=point_ids)
-    for r in responses:
-        answers.append(
-            [
-                timezone.localtime(r.created_at).strftime("%d/%m/%Y %H:%M"),
-                r.point.name,
-                r.get_channel_display(),
-                "có" if r.paper else "",
-                r.dossier_code,
-                *[r.answers.get(k) for k in ELEMENTS],
-                r.answers.get("overall"),
-                r.comment,
-                "có" if r.excluded else "",
-                r.exclusion_reason,
-            ]
-        )
-    return attachment(workbook_bytes(book), f"khao-sat-{campaign.pk}.xlsx")
+    return file_attachment(campaign_xlsx(campaign, results, point_ids), f"khao-sat-{campaign.pk}.xlsx")
 
 
 @perm_required(Perm.SURVEY_VIEW)
