@@ -49,7 +49,7 @@ def campaign_xlsx(campaign: Campaign, results: CampaignResults, point_ids: set[i
 
     answers = book.sheet("Phiếu")
     answers.append(ANSWER_COLUMNS)
-    responses = campaign.responses.all()
+    responses = campaign.responses.order_by("-created_at", "-pk")  # newest first; pk settles equal times
     if point_ids is not None:
         responses = responses.filter(point_id__in=point_ids)
     channels = dict(Channel.choices)

@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DateField, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, DateField, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber, TruncMonth
 
 from parindex.engine.survey import ELEMENTS, TABLE_KEYS, Cell, sipas, table_of_counts
 from parindex.surveys.models import Campaign, Channel, ImprovementTally, PaperBatch, Response, ResponseTally
@@ -256,27 +257,52 @@ def dashboard_satisfaction(*, access) -> DashboardSatisfaction | None:
 class PaperSummary:
     batches: list  # PaperBatch, with .entered (forms typed in) and .counted (of them, in the results)
     held: int  # answers waiting for a decision (a dossier code answered twice)
+    more_batches: int = 0  # batches left off the list (only the latest `limit` are listed)
 
 
-def paper_summary(*, campaign: Campaign, point_ids: set[int] | None = None) -> PaperSummary:
+def paper_batches(*, campaign: Campaign, point_ids: set[int] | None = None) -> QuerySet[PaperBatch]:
+    """The campaign's batches, latest received first, with how many forms were typed in and counted."""
     batches = PaperBatch.objects.filter(point__campaign=campaign).select_related("point", "entered_by", "excluded_by")
     if point_ids is not None:
         batches = batches.filter(point_id__in=point_ids)
-    batches = batches.annotate(
+    return batches.annotate(
         entered=Count("responses"),
         counted=Count("responses", filter=Q(responses__excluded=False, responses__held=False)),
-    )
+    ).order_by("-received_on", "-pk")  # Meta.ordering is dropped from a GROUP BY query
+
+
+def paper_summary(*, campaign: Campaign, point_ids: set[int] | None = None, limit: int = 20) -> PaperSummary:
+    batches = paper_batches(campaign=campaign, point_ids=point_ids)
+    listed = list(batches[:limit])
+    more = batches.count() - len(listed) if len(listed) == limit else 0
     held = Response.objects.filter(campaign=campaign, held=True)
     if point_ids is not None:
         held = held.filter(point_id__in=point_ids)
-    return PaperSummary(list(batches), held.count())
+    return PaperSummary(listed, held.count(), more)
 
 
-def held_responses(*, campaign: Campaign) -> list[tuple[Response, list[Response]]]:
-    """Each answer held for review with the other answers given with its dossier code."""
-    held = list(Response.objects.filter(campaign=campaign, held=True).select_related("point").order_by("created_at"))
-    codes = {r.dossier_code for r in held}
+HELD_PER_PAGE = 30
+OTHERS_SHOWN = 5  # earlier answers listed per dossier code; the rest are counted
+
+
+def held_responses(*, campaign: Campaign, page_number=None) -> tuple[Page, list[tuple[Response, list[Response], int]]]:
+    """One page of the answers held for review, each with the first answers given with its
+    dossier code (at most OTHERS_SHOWN) and how many more there are."""
+    held = Response.objects.filter(campaign=campaign, held=True).select_related("point").order_by("created_at", "pk")
+    page = Paginator(held, HELD_PER_PAGE).get_page(page_number)
+    rows = list(page)
+    codes = {r.dossier_code for r in rows}
+    others_of = Response.objects.filter(campaign=campaign, dossier_code__in=codes, held=False)
+    totals = dict(others_of.values("dossier_code").annotate(n=Count("pk")).values_list("dossier_code", "n").order_by())
+    rank = Window(RowNumber(), partition_by=[F("dossier_code")], order_by=[F("created_at").asc(), F("pk").asc()])
     others = defaultdict(list)
-    for row in Response.objects.filter(campaign=campaign, dossier_code__in=codes, held=False).select_related("point"):
-        others[row.dossier_code].append(row)
-    return [(r, sorted(others[r.dossier_code], key=lambda o: o.created_at)) for r in held]
+    for other in (
+        others_of.select_related("point")
+        .annotate(rank=rank)
+        .filter(rank__lte=OTHERS_SHOWN)
+        .order_by("created_at", "pk")
+    ):
+        others[other.dossier_code].append(other)
+    return page, [
+        (r, others[r.dossier_code], totals.get(r.dossier_code, 0) - len(others[r.dossier_code])) for r in rows
+    ]

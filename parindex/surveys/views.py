@@ -45,12 +45,15 @@ from parindex.surveys.selectors import (
     campaign_results,
     campaign_trend,
     held_responses,
+    paper_batches,
     paper_summary,
     quarter_results,
     trend_labels,
 )
 
 DEVICE_COOKIE = "pi_dev"
+BATCHES_PER_PAGE = 30
+FORMS_PER_PAGE = 50
 
 
 # --- public: the citizen's form --------------------------------------------------------------
@@ -423,8 +426,10 @@ def paper_entry(request, pk: int):
         else:
             messages.success(request, f"Đã tạo lô {batch.forms_received} phiếu. Nhập từng phiếu của lô.")
             return redirect(batch)
-    summary = paper_summary(campaign=point.campaign, point_ids={point.pk})
-    return render(request, "surveys/paper_entry.html", {"point": point, "form": form, "batches": summary.batches})
+    page = Paginator(paper_batches(campaign=point.campaign, point_ids={point.pk}), BATCHES_PER_PAGE).get_page(
+        request.GET.get("trang")
+    )
+    return render(request, "surveys/paper_entry.html", {"point": point, "form": form, "batches": page, "page": page})
 
 
 @perm_required(Perm.SURVEY_MANAGE)
@@ -448,7 +453,9 @@ def paper_batch(request, pk: int):
         else:
             messages.success(request, f"Đã nhập phiếu giấy ngày {saved.answered_on:%d/%m/%Y}. Nhập phiếu tiếp theo.")
             return redirect(f"{reverse('surveys:paper_batch', args=[pk])}?ngay={saved.answered_on:%d/%m/%Y}")
-    responses = list(batch.responses.order_by("pk"))
+    # A batch holds up to 5000 forms: one page of them, the last (the forms just typed) by default.
+    paginator = Paginator(batch.responses.order_by("pk"), FORMS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("trang") or paginator.num_pages)
     return render(
         request,
         "surveys/paper_batch.html",
@@ -456,9 +463,10 @@ def paper_batch(request, pk: int):
             "batch": batch,
             "point": point,
             "form": form,
-            "responses": responses,
+            "page": page,
+            "entered": paginator.count,
             "elements": ELEMENTS,
-            "full": len(responses) >= batch.forms_received,
+            "full": paginator.count >= batch.forms_received,
             "reason_form": ReasonForm(),
         },
     )
@@ -481,10 +489,9 @@ def paper_batch_exclude(request, pk: int):
 @perm_required(Perm.SURVEY_MANAGE)
 def held_list(request, pk: int):
     campaign = _managed_campaign(request, pk)
+    page, rows = held_responses(campaign=campaign, page_number=request.GET.get("trang"))
     return render(
-        request,
-        "surveys/held_list.html",
-        {"campaign": campaign, "rows": held_responses(campaign=campaign), "elements": ELEMENTS},
+        request, "surveys/held_list.html", {"campaign": campaign, "page": page, "rows": rows, "elements": ELEMENTS}
     )
 
 

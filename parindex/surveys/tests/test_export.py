@@ -35,7 +35,7 @@ def openpyxl_export(campaign: Campaign, point_ids=None) -> bytes:
         ["Thời gian", "Điểm phục vụ", "Hình thức", "Phiếu giấy", "Mã hồ sơ", *ELEMENTS.values(), "Chung", "Góp ý",
          "Loại", "Lý do loại"]
     )  # fmt: skip
-    responses = campaign.responses.select_related("point")
+    responses = campaign.responses.select_related("point").order_by("-created_at", "-pk")
     if point_ids is not None:
         responses = responses.filter(point_id__in=point_ids)
     for r in responses:
