@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -18,3 +18,10 @@ def attachment(content: bytes | str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=CONTENT_TYPES[filename.rsplit(".", 1)[-1]])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def file_attachment(handle, filename: str) -> FileResponse:
+    """A download of an open (temporary) file, sent in chunks and closed when sent."""
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[filename.rsplit(".", 1)[-1]]
+    )

@@ -62,3 +62,32 @@ def table(answers: Iterable[Mapping[str, int | None]], *, min_n: int = 1) -> dic
     """Each element's cell (and "overall") from answers shaped {element: level}."""
     answers = list(answers)
     return {key: cell((a.get(key) for a in answers), min_n=min_n) for key in [*ELEMENTS, "overall"]}
+
+
+# --- the same figures from counts --------------------------------------------------------------
+# The product keeps, per group of answers, how many valid and how many satisfied levels each
+# element has (surveys.ResponseTally); these give exactly the cells `table` gives from the rows.
+
+TABLE_KEYS = (*ELEMENTS, "overall")
+
+
+def answer_counts(answer: Mapping[str, int | None]) -> dict[str, tuple[int, int]]:
+    """One answer's share of each cell: (1, 1) satisfied, (1, 0) valid only, (0, 0) not counted."""
+    counts = {}
+    for key in TABLE_KEYS:
+        level = answer.get(key)
+        valid = level in LEVELS
+        counts[key] = (int(valid), int(valid and level in SATISFIED))
+    return counts
+
+
+def cell_of_counts(n: int, satisfied: int, *, min_n: int = 1) -> Cell:
+    """`cell` from the number of valid and of satisfied answers."""
+    if not n or n < min_n:
+        return Cell(n, satisfied, None)
+    return Cell(n, satisfied, round_points(Decimal(satisfied) / n * HUNDRED))
+
+
+def table_of_counts(counts: Mapping[str, tuple[int, int]], *, min_n: int = 1) -> dict[str, Cell]:
+    """`table` from each key's (valid, satisfied) counts; a missing key counts no answer."""
+    return {key: cell_of_counts(*counts.get(key, (0, 0)), min_n=min_n) for key in TABLE_KEYS}

@@ -13,6 +13,7 @@ from parindex.engine.survey import ELEMENTS
 from parindex.organizations.models import Organization
 from parindex.surveys.models import Campaign, Channel, Response
 from parindex.surveys.services import IMPROVEMENTS, campaign_create
+from parindex.surveys.tallies import rebuild
 
 COMMENTS = [
     "Cán bộ hướng dẫn tận tình, dễ hiểu.",
@@ -92,6 +93,7 @@ def _answers(campaign: Campaign, count: int, *, satisfaction: float, seed: int, 
         rows[-1].created_at_override = timezone.make_aware(datetime.combine(day, time(9 + i % 8)))
     Response.objects.bulk_create(rows)
     _spread(campaign, rows)  # created_at is auto_now_add: spread the answers over the campaign's days
+    rebuild(campaign_id=campaign.pk)  # bulk writes bypass Response.save, which keeps the tallies
 
 
 def _spread(campaign: Campaign, rows: list[Response]) -> None:

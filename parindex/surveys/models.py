@@ -6,7 +6,7 @@ import secrets
 from datetime import date
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -144,6 +144,22 @@ class PaperBatch(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("surveys:paper_batch", args=[self.pk])
 
+    def save(self, *args, **kwargs) -> None:
+        """Excluding the batch takes its counted answers out of the tallies, in the same transaction."""
+        from parindex.surveys import tallies
+
+        with transaction.atomic(savepoint=False):
+            adding = self._state.adding or self.pk is None
+            was_excluded = (
+                not adding and PaperBatch.objects.select_for_update().filter(pk=self.pk, excluded=True).exists()
+            )
+            super().save(*args, **kwargs)
+            if not adding and self.excluded != was_excluded:
+                tallies.add_rows(
+                    Response.objects.filter(batch_id=self.pk, excluded=False, held=False),
+                    sign=-1 if self.excluded else 1,
+                )
+
 
 class RateCounter(models.Model):
     """Answers counted per key (address, device, campaign) in one fixed time window, in the
@@ -211,10 +227,33 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["campaign", "created_at"]),
             models.Index(fields=["campaign", "dossier_code"], name="response_dossier"),
+            # The held list and the comments page read only these few rows of a large campaign.
+            models.Index(fields=["campaign", "created_at"], condition=Q(held=True), name="response_held"),
+            models.Index(fields=["campaign", "-created_at"], condition=~Q(comment=""), name="response_commented"),
         ]
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.pk}"
+
+    # The result pages read ResponseTally, never these rows: every save and delete of an answer
+    # moves its counts there in the same transaction. Bulk writes (QuerySet.update, bulk_create)
+    # bypass this and must go through `tallies` themselves (or run rebuild_survey_tallies).
+    def save(self, *args, **kwargs) -> None:
+        from parindex.surveys import tallies
+
+        with transaction.atomic(savepoint=False):
+            before = None if self._state.adding or self.pk is None else tallies.stored_state(self.pk)
+            super().save(*args, **kwargs)
+            tallies.replace(before, tallies.state_after(before, self, kwargs.get("update_fields")))
+
+    def delete(self, *args, **kwargs):
+        from parindex.surveys import tallies
+
+        with transaction.atomic(savepoint=False):
+            before = tallies.stored_state(self.pk)
+            deleted = super().delete(*args, **kwargs)
+            tallies.replace(before, None)
+        return deleted
 
     @property
     def answered_date(self) -> date:
@@ -224,3 +263,65 @@ class Response(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"organization_id": self.campaign.organization_id}
+
+
+class TallyKey(models.Model):
+    """The group an answer is counted in: campaign, service point, channel, the day it counts for
+    (`Response.answered_date`) and whether it came on paper — what the result tables filter and
+    group by (month and quarter from the day)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    point = models.ForeignKey(ServicePoint, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=8, blank=True)
+    day = models.DateField()
+    paper = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+class ResponseTally(TallyKey):
+    """The counted answers (`ResponseQuerySet.counted`) of one group, as the engine's `table`
+    counts them: per element and the overall question, valid levels (1–5) and satisfied ones (4–5)."""
+
+    answers = models.IntegerField(default=0)
+    comments = models.IntegerField(default=0)  # answers with a written comment
+    access_n = models.IntegerField(default=0)
+    access_satisfied = models.IntegerField(default=0)
+    procedure_n = models.IntegerField(default=0)
+    procedure_satisfied = models.IntegerField(default=0)
+    staff_n = models.IntegerField(default=0)
+    staff_satisfied = models.IntegerField(default=0)
+    result_n = models.IntegerField(default=0)
+    result_satisfied = models.IntegerField(default=0)
+    feedback_n = models.IntegerField(default=0)
+    feedback_satisfied = models.IntegerField(default=0)
+    overall_n = models.IntegerField(default=0)
+    overall_satisfied = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "point", "channel", "day", "paper"], name="one_tally_per_group")
+        ]
+        indexes = [models.Index(fields=["campaign", "day"], name="tally_campaign_day")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.point_id}/{self.channel}/{self.day}/{self.paper}: {self.answers}"
+
+
+class ImprovementTally(TallyKey):
+    """How often one “cần cải thiện trước” choice was picked in a group's counted answers."""
+
+    choice = models.TextField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "point", "channel", "day", "paper", "choice"],
+                name="one_improvement_tally_per_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.point_id}/{self.day}: {self.choice} × {self.count}"

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, DateField, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber, TruncMonth
 
-from parindex.engine.survey import ELEMENTS, Cell, sipas, table
-from parindex.surveys.models import Campaign, PaperBatch, Response
+from parindex.engine.survey import ELEMENTS, TABLE_KEYS, Cell, sipas, table_of_counts
+from parindex.surveys.models import Campaign, Channel, ImprovementTally, PaperBatch, Response, ResponseTally
+from parindex.surveys.tallies import COUNT_COLUMNS
 
 
 @dataclass
@@ -31,53 +33,94 @@ class CampaignResults:
         return (Decimal(self.paper) * 100 / self.n).quantize(Decimal("0.1")) if self.n else None
 
 
-def _sipas_of(answers, campaign: Campaign) -> tuple[int, Decimal | None]:
-    cells = table(answers, min_n=campaign.min_n)
+class Counts:
+    """Summed tally counts of some answers, in `tallies.COUNT_COLUMNS` order."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values=None) -> None:
+        self.values = [int(v or 0) for v in values] if values is not None else [0] * len(COUNT_COLUMNS)
+
+    def add(self, other: Counts) -> None:
+        self.values = [a + b for a, b in zip(self.values, other.values, strict=True)]
+
+    @property
+    def n(self) -> int:
+        return self.values[0]
+
+    @property
+    def comments(self) -> int:
+        return self.values[1]
+
+    def table(self, min_n: int) -> dict[str, Cell]:
+        pairs = self.values[2:]
+        return table_of_counts({key: (pairs[2 * i], pairs[2 * i + 1]) for i, key in enumerate(TABLE_KEYS)}, min_n=min_n)
+
+
+SUMS = {f"sum_{column}": Sum(column) for column in COUNT_COLUMNS}
+
+
+def _counts(row: dict) -> Counts:
+    return Counts([row[f"sum_{column}"] for column in COUNT_COLUMNS])
+
+
+def _sipas_of(counts: Counts, campaign: Campaign) -> tuple[int, Decimal | None]:
+    cells = counts.table(campaign.min_n)
     weights = {k: Decimal(str(v)) for k, v in (campaign.weights or {}).items()}
-    return len(answers), sipas({k: cells[k].index for k in ELEMENTS}, weights)
+    return counts.n, sipas({k: cells[k].index for k in ELEMENTS}, weights)
 
 
-ROW_FIELDS = ("answers", "point__name", "created_at", "answered_on", "channel", "improvements", "comment", "paper")
+CHANNEL_LABELS = dict(Channel.choices)
 
 
-def _results(rows: list[Response], campaign: Campaign) -> CampaignResults:
-    """The result tables of some valid answers; `campaign` gives the minimum n, weights and target."""
-    answers = [r.answers for r in rows]
-    n, overall_sipas = _sipas_of(answers, campaign)
-    cells = table(answers, min_n=campaign.min_n)
-    result = CampaignResults(n=n, elements=cells, sipas=overall_sipas)
-    groups: dict[str, dict[str, list]] = {
-        "point": defaultdict(list),
-        "month": defaultdict(list),
-        "channel": defaultdict(list),
-    }
-    improvements: Counter = Counter()
-    for row in rows:
-        groups["point"][row.point.name].append(row.answers)
-        groups["month"][row.answered_date.strftime("%m/%Y")].append(row.answers)
-        groups["channel"][row.get_channel_display() or "Không rõ"].append(row.answers)
-        improvements.update(row.improvements or [])
-        result.comments += bool(row.comment.strip())
-        result.paper += row.paper
-    result.by_point = [(name, *_sipas_of(items, campaign)) for name, items in sorted(groups["point"].items())]
-    result.by_month = [
-        (name, *_sipas_of(items, campaign))
-        for name, items in sorted(groups["month"].items(), key=lambda i: i[0][3:] + i[0][:2])
-    ]
-    result.by_channel = [(name, *_sipas_of(items, campaign)) for name, items in sorted(groups["channel"].items())]
-    result.improvements = improvements.most_common()
+def _groups(tallies: QuerySet[ResponseTally], *extra: str) -> list[dict]:
+    """The tallies summed per service point name, channel, month and paper (and `extra`): a few
+    hundred rows however many answers, which the result tables are added up from."""
+    month = TruncMonth("day", output_field=DateField())
+    fields = ("point__name", "channel", "month", "paper", *extra)
+    return list(tallies.annotate(month=month).values(*fields).annotate(**SUMS).order_by())
+
+
+def _improvements(improvements: QuerySet[ImprovementTally]) -> list[tuple[str, int]]:
+    """Choices by how often they were picked; ties in the order of their text."""
+    rows = improvements.values("choice").annotate(total=Sum("count")).filter(total__gt=0).order_by()
+    return sorted(((r["choice"], r["total"]) for r in rows), key=lambda item: (-item[1], item[0]))
+
+
+def _results(groups: list[dict], improvements: list[tuple[str, int]], campaign: Campaign) -> CampaignResults:
+    """The result tables of some counted answers' groups; `campaign` gives the minimum n, weights and target."""
+    total = Counts()
+    by: dict[str, dict] = {"point": defaultdict(Counts), "month": defaultdict(Counts), "channel": defaultdict(Counts)}
+    paper = 0
+    for row in groups:
+        counts = _counts(row)
+        if not counts.n:
+            continue
+        total.add(counts)
+        by["point"][row["point__name"]].add(counts)
+        by["month"][row["month"]].add(counts)
+        by["channel"][CHANNEL_LABELS.get(row["channel"], row["channel"]) or "Không rõ"].add(counts)
+        paper += counts.n if row["paper"] else 0
+    n, overall_sipas = _sipas_of(total, campaign)
+    result = CampaignResults(n=n, elements=total.table(campaign.min_n), sipas=overall_sipas)
+    result.by_point = [(name, *_sipas_of(c, campaign)) for name, c in sorted(by["point"].items())]
+    result.by_month = [(f"{month:%m/%Y}", *_sipas_of(c, campaign)) for month, c in sorted(by["month"].items())]
+    result.by_channel = [(name, *_sipas_of(c, campaign)) for name, c in sorted(by["channel"].items())]
+    result.improvements = improvements
+    result.comments, result.paper = total.comments, paper
     result.missed_target = overall_sipas is not None and overall_sipas < campaign.target
     return result
 
 
 def campaign_results(*, campaign: Campaign, point_ids: set[int] | None = None, channel: str = "") -> CampaignResults:
-    """All the result tables from one query over the campaign's valid answers."""
-    responses = Response.objects.counted().filter(campaign=campaign).select_related("point")
+    """All the result tables from two queries over the campaign's tallies (never its answers)."""
+    filters: dict = {"campaign": campaign}
     if point_ids is not None:
-        responses = responses.filter(point_id__in=point_ids)
+        filters["point_id__in"] = point_ids
     if channel:
-        responses = responses.filter(channel=channel)
-    return _results(list(responses.only(*ROW_FIELDS)), campaign)
+        filters["channel"] = channel
+    groups = _groups(ResponseTally.objects.filter(**filters))
+    return _results(groups, _improvements(ImprovementTally.objects.filter(**filters)), campaign)
 
 
 QUARTER_NUMERALS = ("I", "II", "III", "IV")
@@ -107,18 +150,6 @@ class Quarter:
         return f"Quý {QUARTER_NUMERALS[self.number - 1]}/{self.year}"
 
 
-def answered_between(responses: QuerySet[Response], first: date, last: date) -> QuerySet[Response]:
-    """Answers whose day (`Response.answered_date`) is within first..last: the date on a paper
-    form, else the time received, compared with local (Asia/Ho_Chi_Minh) midnights."""
-    zone = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(first, time.min), zone)
-    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min), zone)
-    return responses.filter(
-        Q(answered_on__gte=first, answered_on__lte=last)
-        | Q(answered_on__isnull=True, created_at__gte=start, created_at__lt=end)
-    )
-
-
 @dataclass
 class QuarterResults:
     quarter: Quarter
@@ -132,14 +163,19 @@ def quarter_results(*, campaign: Campaign, quarter: Quarter, unit_ids: set[int] 
     any campaign of the campaign's organization (a campaign may span quarters, and a paper form
     of one quarter may be typed in the next), limited to the service points of `unit_ids`
     (None: all). The latest campaign that gave answers sets the target, weights and minimum n."""
-    responses = Response.objects.counted().filter(campaign__organization_id=campaign.organization_id)
+    filters: dict = {
+        "campaign__organization_id": campaign.organization_id,
+        "day__gte": quarter.first_day,
+        "day__lte": quarter.last_day,
+    }
     if unit_ids is not None:
-        responses = responses.filter(point__organization_id__in=unit_ids)
-    responses = answered_between(responses, quarter.first_day, quarter.last_day)
-    rows = list(responses.select_related("point").only(*ROW_FIELDS, "campaign"))
-    campaigns = list(Campaign.objects.filter(pk__in={r.campaign_id for r in rows}).order_by("starts_on", "pk"))
+        filters["point__organization_id__in"] = unit_ids
+    groups = _groups(ResponseTally.objects.filter(**filters), "campaign_id")
+    counted = {row["campaign_id"] for row in groups if row["sum_answers"]}
+    campaigns = list(Campaign.objects.filter(pk__in=counted).order_by("starts_on", "pk"))
     reference = campaigns[-1] if campaigns else campaign
-    return QuarterResults(quarter, reference, campaigns, _results(rows, reference))
+    improvements = _improvements(ImprovementTally.objects.filter(**filters))
+    return QuarterResults(quarter, reference, campaigns, _results(groups, improvements, reference))
 
 
 @dataclass
@@ -164,10 +200,12 @@ def year_results(*, organization_id: int, year: int) -> YearResults | None:
     campaigns = list(Campaign.objects.filter(organization_id=organization_id, ends_on__year=year).order_by("ends_on"))
     if not campaigns:
         return None
-    answers = list(Response.objects.counted().filter(campaign__in=campaigns).values_list("answers", flat=True))
+    pooled = Counts(
+        ResponseTally.objects.filter(campaign__in=campaigns).aggregate(**SUMS)[f"sum_{c}"] for c in COUNT_COLUMNS
+    )
     latest = campaigns[-1]
-    n, pooled_sipas = _sipas_of(answers, latest)
-    return YearResults(campaigns, n, table(answers, min_n=latest.min_n), pooled_sipas)
+    n, pooled_sipas = _sipas_of(pooled, latest)
+    return YearResults(campaigns, n, pooled.table(latest.min_n), pooled_sipas)
 
 
 TREND_LENGTH = 8
@@ -181,11 +219,9 @@ def trend_labels(trend: list[tuple[Campaign, Decimal | None]]) -> list[str]:
 def campaign_trend(*, organization_id: int) -> list[tuple[Campaign, Decimal | None]]:
     """SIPAS of the organization's last campaigns, oldest first, in two queries."""
     campaigns = list(Campaign.objects.filter(organization_id=organization_id).order_by("-starts_on")[:TREND_LENGTH])
-    answers: dict[int, list] = defaultdict(list)
-    rows = Response.objects.counted().filter(campaign__in=campaigns).values_list("campaign_id", "answers")
-    for campaign_id, levels in rows:
-        answers[campaign_id].append(levels)
-    return [(c, _sipas_of(answers[c.pk], c)[1]) for c in reversed(campaigns)]
+    rows = ResponseTally.objects.filter(campaign__in=campaigns).values("campaign_id").annotate(**SUMS).order_by()
+    counts = defaultdict(Counts, {row["campaign_id"]: _counts(row) for row in rows})
+    return [(c, _sipas_of(counts[c.pk], c)[1]) for c in reversed(campaigns)]
 
 
 @dataclass
@@ -221,27 +257,52 @@ def dashboard_satisfaction(*, access) -> DashboardSatisfaction | None:
 class PaperSummary:
     batches: list  # PaperBatch, with .entered (forms typed in) and .counted (of them, in the results)
     held: int  # answers waiting for a decision (a dossier code answered twice)
+    more_batches: int = 0  # batches left off the list (only the latest `limit` are listed)
 
 
-def paper_summary(*, campaign: Campaign, point_ids: set[int] | None = None) -> PaperSummary:
+def paper_batches(*, campaign: Campaign, point_ids: set[int] | None = None) -> QuerySet[PaperBatch]:
+    """The campaign's batches, latest received first, with how many forms were typed in and counted."""
     batches = PaperBatch.objects.filter(point__campaign=campaign).select_related("point", "entered_by", "excluded_by")
     if point_ids is not None:
         batches = batches.filter(point_id__in=point_ids)
-    batches = batches.annotate(
+    return batches.annotate(
         entered=Count("responses"),
         counted=Count("responses", filter=Q(responses__excluded=False, responses__held=False)),
-    )
+    ).order_by("-received_on", "-pk")  # Meta.ordering is dropped from a GROUP BY query
+
+
+def paper_summary(*, campaign: Campaign, point_ids: set[int] | None = None, limit: int = 20) -> PaperSummary:
+    batches = paper_batches(campaign=campaign, point_ids=point_ids)
+    listed = list(batches[:limit])
+    more = batches.count() - len(listed) if len(listed) == limit else 0
     held = Response.objects.filter(campaign=campaign, held=True)
     if point_ids is not None:
         held = held.filter(point_id__in=point_ids)
-    return PaperSummary(list(batches), held.count())
+    return PaperSummary(listed, held.count(), more)
 
 
-def held_responses(*, campaign: Campaign) -> list[tuple[Response, list[Response]]]:
-    """Each answer held for review with the other answers given with its dossier code."""
-    held = list(Response.objects.filter(campaign=campaign, held=True).select_related("point").order_by("created_at"))
-    codes = {r.dossier_code for r in held}
+HELD_PER_PAGE = 30
+OTHERS_SHOWN = 5  # earlier answers listed per dossier code; the rest are counted
+
+
+def held_responses(*, campaign: Campaign, page_number=None) -> tuple[Page, list[tuple[Response, list[Response], int]]]:
+    """One page of the answers held for review, each with the first answers given with its
+    dossier code (at most OTHERS_SHOWN) and how many more there are."""
+    held = Response.objects.filter(campaign=campaign, held=True).select_related("point").order_by("created_at", "pk")
+    page = Paginator(held, HELD_PER_PAGE).get_page(page_number)
+    rows = list(page)
+    codes = {r.dossier_code for r in rows}
+    others_of = Response.objects.filter(campaign=campaign, dossier_code__in=codes, held=False)
+    totals = dict(others_of.values("dossier_code").annotate(n=Count("pk")).values_list("dossier_code", "n").order_by())
+    rank = Window(RowNumber(), partition_by=[F("dossier_code")], order_by=[F("created_at").asc(), F("pk").asc()])
     others = defaultdict(list)
-    for row in Response.objects.filter(campaign=campaign, dossier_code__in=codes, held=False).select_related("point"):
-        others[row.dossier_code].append(row)
-    return [(r, sorted(others[r.dossier_code], key=lambda o: o.created_at)) for r in held]
+    for other in (
+        others_of.select_related("point")
+        .annotate(rank=rank)
+        .filter(rank__lte=OTHERS_SHOWN)
+        .order_by("created_at", "pk")
+    ):
+        others[other.dossier_code].append(other)
+    return page, [
+        (r, others[r.dossier_code], totals.get(r.dossier_code, 0) - len(others[r.dossier_code])) for r in rows
+    ]

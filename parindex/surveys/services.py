@@ -26,6 +26,7 @@ from parindex.engine.survey import ELEMENTS
 from parindex.organizations.access import Access, access_for_user
 from parindex.organizations.models import Membership
 from parindex.organizations.permissions import Perm
+from parindex.surveys import tallies
 from parindex.surveys.limits import Limit, over_limit
 from parindex.surveys.models import Campaign, PaperBatch, Response, ServicePoint, SurveyTemplate
 from parindex.surveys.selectors import year_results
@@ -312,6 +313,8 @@ def held_response_decide(*, response: Response, keep: bool, reason: str, by) -> 
         raise ApplicationError(ERR_REASON, field="reason")
     if keep:
         earlier = Response.objects.filter(campaign=campaign, dossier_code=response.dossier_code).exclude(pk=response.pk)
+        # A bulk update bypasses Response.save: the earlier answers' counts leave the tallies here.
+        tallies.add_rows(earlier.counted(), sign=-1)
         earlier.filter(excluded=False).update(
             excluded=True, held=False, exclusion_reason=f"Trùng mã hồ sơ, giữ phiếu sau: {reason}"
         )
@@ -415,6 +418,8 @@ def paper_form_add(*, batch: PaperBatch, data: dict, by) -> Response:
     def save() -> Response:
         with transaction.atomic():
             locked = PaperBatch.objects.select_for_update().get(pk=batch.pk)
+            if locked.excluded:  # excluded since the page was opened
+                raise ApplicationError(ERR_BATCH_EXCLUDED)
             if locked.responses.count() >= locked.forms_received:
                 raise ApplicationError(ERR_BATCH_FULL.format(count=locked.forms_received))
             response = Response(

@@ -3,7 +3,6 @@ from __future__ import annotations
 import io
 import secrets
 
-import openpyxl
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,11 +18,10 @@ from django.views.decorators.http import require_POST
 
 from parindex.assessments.access import assessment_for
 from parindex.core.client_ip import client_ip
-from parindex.core.downloads import attachment
+from parindex.core.downloads import attachment, file_attachment
 from parindex.core.errors import ApplicationError, Forbidden
 from parindex.core.params import plain_int
 from parindex.core.permissions import perm_required
-from parindex.core.spreadsheets import workbook_bytes
 from parindex.core.versioning import edit_stamp
 from parindex.engine.survey import ELEMENTS
 from parindex.organizations.access import access_for
@@ -31,6 +29,7 @@ from parindex.organizations.models import OrganizationKind
 from parindex.organizations.permissions import Perm
 from parindex.organizations.selectors import organization_names
 from parindex.surveys import posters, services
+from parindex.surveys.exports import campaign_xlsx
 from parindex.surveys.forms import (
     AnswerForm,
     CampaignEditForm,
@@ -46,12 +45,15 @@ from parindex.surveys.selectors import (
     campaign_results,
     campaign_trend,
     held_responses,
+    paper_batches,
     paper_summary,
     quarter_results,
     trend_labels,
 )
 
 DEVICE_COOKIE = "pi_dev"
+BATCHES_PER_PAGE = 30
+FORMS_PER_PAGE = 50
 
 
 # --- public: the citizen's form --------------------------------------------------------------
@@ -424,8 +426,10 @@ def paper_entry(request, pk: int):
         else:
             messages.success(request, f"Đã tạo lô {batch.forms_received} phiếu. Nhập từng phiếu của lô.")
             return redirect(batch)
-    summary = paper_summary(campaign=point.campaign, point_ids={point.pk})
-    return render(request, "surveys/paper_entry.html", {"point": point, "form": form, "batches": summary.batches})
+    page = Paginator(paper_batches(campaign=point.campaign, point_ids={point.pk}), BATCHES_PER_PAGE).get_page(
+        request.GET.get("trang")
+    )
+    return render(request, "surveys/paper_entry.html", {"point": point, "form": form, "batches": page, "page": page})
 
 
 @perm_required(Perm.SURVEY_MANAGE)
@@ -449,7 +453,9 @@ def paper_batch(request, pk: int):
         else:
             messages.success(request, f"Đã nhập phiếu giấy ngày {saved.answered_on:%d/%m/%Y}. Nhập phiếu tiếp theo.")
             return redirect(f"{reverse('surveys:paper_batch', args=[pk])}?ngay={saved.answered_on:%d/%m/%Y}")
-    responses = list(batch.responses.order_by("pk"))
+    # A batch holds up to 5000 forms: one page of them, the last (the forms just typed) by default.
+    paginator = Paginator(batch.responses.order_by("pk"), FORMS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("trang") or paginator.num_pages)
     return render(
         request,
         "surveys/paper_batch.html",
@@ -457,9 +463,10 @@ def paper_batch(request, pk: int):
             "batch": batch,
             "point": point,
             "form": form,
-            "responses": responses,
+            "page": page,
+            "entered": paginator.count,
             "elements": ELEMENTS,
-            "full": len(responses) >= batch.forms_received,
+            "full": paginator.count >= batch.forms_received,
             "reason_form": ReasonForm(),
         },
     )
@@ -482,10 +489,9 @@ def paper_batch_exclude(request, pk: int):
 @perm_required(Perm.SURVEY_MANAGE)
 def held_list(request, pk: int):
     campaign = _managed_campaign(request, pk)
+    page, rows = held_responses(campaign=campaign, page_number=request.GET.get("trang"))
     return render(
-        request,
-        "surveys/held_list.html",
-        {"campaign": campaign, "rows": held_responses(campaign=campaign), "elements": ELEMENTS},
+        request, "surveys/held_list.html", {"campaign": campaign, "page": page, "rows": rows, "elements": ELEMENTS}
     )
 
 
@@ -531,49 +537,7 @@ def point_poster(request, pk: int):
 def campaign_export(request, pk: int):
     campaign, point_ids, _ = _campaign_for(request, pk)
     results = campaign_results(campaign=campaign, point_ids=point_ids)
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Kết quả"
-    sheet.append([campaign.title])
-    sheet.append(["Yếu tố", "Số phiếu hợp lệ", "Hài lòng", "Chỉ số (%)"])
-    for key, label in [*ELEMENTS.items(), ("overall", "Đánh giá chung")]:
-        cell = results.elements[key]
-        sheet.append([label, cell.n, cell.satisfied, float(cell.index) if cell.index is not None else "ẩn (ít phiếu)"])
-    sheet.append(["SIPAS", results.n, "", float(results.sipas) if results.sipas is not None else "—"])
-    answers = book.create_sheet("Phiếu")
-    answers.append(
-        [
-            "Thời gian",
-            "Điểm phục vụ",
-            "Hình thức",
-            "Phiếu giấy",
-            "Mã hồ sơ",
-            *ELEMENTS.values(),
-            "Chung",
-            "Góp ý",
-            "Loại",
-            "Lý do loại",
-        ]
-    )
-    responses = campaign.responses.select_related("point")
-    if point_ids is not None:
-        responses = responses.filter(point_id__in=point_ids)
-    for r in responses:
-        answers.append(
-            [
-                timezone.localtime(r.created_at).strftime("%d/%m/%Y %H:%M"),
-                r.point.name,
-                r.get_channel_display(),
-                "có" if r.paper else "",
-                r.dossier_code,
-                *[r.answers.get(k) for k in ELEMENTS],
-                r.answers.get("overall"),
-                r.comment,
-                "có" if r.excluded else "",
-                r.exclusion_reason,
-            ]
-        )
-    return attachment(workbook_bytes(book), f"khao-sat-{campaign.pk}.xlsx")
+    return file_attachment(campaign_xlsx(campaign, results, point_ids), f"khao-sat-{campaign.pk}.xlsx")
 
 
 @perm_required(Perm.SURVEY_VIEW)

@@ -256,7 +256,7 @@ def test_export_opens_back(login_as, campaign):
     import openpyxl
 
     services.response_submit(point=campaign.points.first(), data={"answers": {"access": 5, "overall": 5}}, today=TODAY)
-    content = login_as("vanphong").get(reverse("surveys:campaign_export", args=[campaign.pk])).content
+    content = login_as("vanphong").get(reverse("surveys:campaign_export", args=[campaign.pk])).getvalue()
     book = openpyxl.load_workbook(io.BytesIO(content))
     assert book["Kết quả"]["A3"].value == "Tiếp cận dịch vụ"
     assert book["Phiếu"].max_row == 2

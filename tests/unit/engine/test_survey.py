@@ -53,3 +53,34 @@ def test_table_computes_every_element_and_overall():
 def test_national_figures_are_plausible_outputs():
     # 2024 national SIPAS 83,94 %: 8394 satisfied of 10000 reproduces it exactly.
     assert cell([5] * 8394 + [3] * 1606).index == D("83.94")
+
+
+# --- counts give the figures the rows give ------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from parindex.engine.survey import TABLE_KEYS, answer_counts, table_of_counts  # noqa: E402
+
+LEVEL_OR_JUNK = st.one_of(st.none(), st.integers(min_value=-1, max_value=7))
+ANSWER = st.dictionaries(st.sampled_from([*TABLE_KEYS, "other"]), LEVEL_OR_JUNK)
+
+
+@given(
+    answers=st.lists(ANSWER, max_size=40),
+    min_n=st.integers(min_value=0, max_value=8),
+    weights=st.dictionaries(st.sampled_from(TABLE_KEYS[:5]), st.integers(min_value=0, max_value=3).map(D)),
+)
+def test_counted_table_and_sipas_equal_the_row_based_ones(answers, min_n, weights):
+    totals = {key: [0, 0] for key in TABLE_KEYS}
+    for answer in answers:
+        for key, (valid, satisfied) in answer_counts(answer).items():
+            totals[key][0] += valid
+            totals[key][1] += satisfied
+    counted = table_of_counts({k: tuple(v) for k, v in totals.items()}, min_n=min_n)
+    rows = table(answers, min_n=min_n)
+    assert counted == rows
+    elements = [k for k in TABLE_KEYS if k != "overall"]
+    assert sipas({k: counted[k].index for k in elements}, weights) == sipas(
+        {k: rows[k].index for k in elements}, weights
+    )
