@@ -45,7 +45,6 @@ from parindex.core.errors import ApplicationError
 from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignment, Scoring
 from parindex.criteria.selectors import criteria_sets_usable
 from parindex.engine.numbers import fmt, to_decimal
-from parindex.engine.rules import compile_rule
 from parindex.organizations.access import access_for_user
 from parindex.organizations.models import Membership, Organization, OrganizationKind
 from parindex.organizations.permissions import ROLE_PERMISSIONS, Perm
@@ -254,7 +253,7 @@ def answers_prefill(*, assessment: Assessment, today: date) -> int:
 
 def _score(answer: Answer, raw_inputs: dict) -> None:
     criterion = answer.criterion
-    result = compile_rule(criterion.rule, criterion.max_points or 0).evaluate(raw_inputs)
+    result = criterion.compiled_rule().evaluate(raw_inputs)
     if result.error:
         raise ApplicationError(result.error)
     answer.inputs = raw_inputs

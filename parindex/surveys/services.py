@@ -21,7 +21,6 @@ from parindex.assessments.policy import ERR_SURVEY_FINALIZED, Action
 from parindex.core.errors import ApplicationError, Forbidden
 from parindex.core.versioning import refuse_if_edited_since
 from parindex.criteria.models import Scoring
-from parindex.engine.rules import compile_rule
 from parindex.engine.survey import ELEMENTS
 from parindex.organizations.access import Access, access_for_user
 from parindex.organizations.models import Membership
@@ -456,7 +455,7 @@ def survey_points_apply(*, assessment: Assessment, by) -> int:
         "criterion"
     )
     for answer in answers:
-        rule = compile_rule(answer.criterion.rule, answer.criterion.max_points or 0)
+        rule = answer.criterion.compiled_rule()
         source = getattr(rule, "source", "sipas")
         share = None if source == "external" else results.share(source)
         if share is None:
