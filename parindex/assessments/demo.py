@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from parindex.accounts.models import User
 from parindex.assessments.models import Answer, AssessmentRound, State
-from parindex.assessments.services import appraisal_save, reply_save, round_open
+from parindex.assessments.services import appraisal_save, assessment_totals_refresh, reply_save, round_open
 from parindex.assessments.services import assessment_transition as transition
 from parindex.criteria.models import CriteriaSet, Scoring
 from parindex.engine.rules import InputField
@@ -68,6 +68,7 @@ def _self_score(assessment, *, salt: str, skip_some: bool) -> None:
             answer.self_explanation, answer.self_excluded = result.explanation, result.excluded
             answer.justification = "Dữ liệu mẫu: tài liệu kiểm chứng lưu tại Văn phòng."
             answer.save()
+    assessment_totals_refresh(assessment_id=assessment.pk)
 
 
 def _coordinator(organization) -> User:

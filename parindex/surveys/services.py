@@ -444,7 +444,8 @@ def survey_points_apply(*, assessment: Assessment, by) -> int:
     the rule's `source` says) from all the organization's campaigns ending in the round's year,
     through the criterion's own rule; the campaigns and n are the stated source. Criteria whose
     source is an outside survey are left for the coordinator to type in."""
-    from parindex.assessments.services import enforce  # it imports the plans, which import the surveys
+    # it imports the plans, which import the surveys
+    from parindex.assessments.services import assessment_totals_refresh, enforce
 
     enforce(Action.SURVEY_POINTS_APPLY, assessment=assessment, by=by)
     results = year_results(organization_id=assessment.organization_id, year=assessment.round.year)
@@ -472,4 +473,5 @@ def survey_points_apply(*, assessment: Assessment, by) -> int:
         answer.updated_by, answer.version = by, answer.version + 1
         answer.save()
         updated += 1
+    assessment_totals_refresh(assessment_id=assessment.pk)
     return updated
