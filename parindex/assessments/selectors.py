@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count
 
 from parindex.assessments import totals
-from parindex.assessments.models import Answer, Assessment, AssessmentRound, State
+from parindex.assessments.models import Answer, Assessment, AssessmentRound, Evidence, State
 from parindex.assessments.services import effective_assignments
 from parindex.criteria.models import AssignmentRole, Criterion, Scoring
 from parindex.engine.numbers import ZERO
@@ -52,6 +52,7 @@ class Sheet:
     rows: list[SheetRow]
     rollups: dict[str, Rollup]
     bands: list[ClassBand]
+    data: _SheetData | None = field(default=None, repr=False)
 
     def index(self, column: str = "final") -> Decimal:
         return self.rollups[column].index
@@ -71,30 +72,45 @@ def leaf_points(answer: Answer | None, criterion: Criterion) -> dict[str, Decima
 
 
 @dataclass
-class _SetData:
-    """What every sheet of one criteria set shares: its criteria and their unit assignments."""
+class _SheetData:
+    """What a sheet is built from, kept so a what-if can rebuild it without a query."""
 
     criteria: list[Criterion]
     assignments: dict[int, dict[int, str]]
+    answers: dict[int, Answer]
+    evidence_counts: dict[int, int]
 
 
-def _set_data(criteria_set) -> _SetData:
-    criteria = list(
-        criteria_set.criteria.order_by("position").prefetch_related(Prefetch("evidence", to_attr="all_evidence"))
+def _sheet_data(assessment: Assessment) -> _SheetData:
+    criteria_set = assessment.round.criteria_set
+    # Counted in SQL for this organization only: prefetching every department's evidence of the
+    # set grows with the province.
+    links = Evidence.criteria.through.objects.filter(
+        criterion__criteria_set=criteria_set, evidence__organization_id=assessment.organization_id
     )
-    return _SetData(criteria, effective_assignments(criteria_set))
+    counts = dict(links.values("criterion_id").annotate(n=Count("evidence_id")).values_list("criterion_id", "n"))
+    return _SheetData(
+        criteria=list(criteria_set.criteria.order_by("position")),
+        assignments=effective_assignments(criteria_set),
+        answers={a.criterion_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")},
+        evidence_counts=counts,
+    )
 
 
 def sheet_for(*, assessment: Assessment, overrides: dict[int, Decimal] | None = None) -> Sheet:
     """The assessment's tree with three rolled-up columns. `overrides` (criterion id → points)
     replaces final points without saving them: the what-if view."""
-    answers = {a.criterion_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")}
-    return _build_sheet(assessment, _set_data(assessment.round.criteria_set), answers, overrides)
+    return _build_sheet(assessment, _sheet_data(assessment), overrides)
 
 
-def _build_sheet(assessment: Assessment, data: _SetData, answers: dict[int, Answer], overrides) -> Sheet:
+def sheet_with(sheet: Sheet, overrides: dict[int, Decimal]) -> Sheet:
+    """The same sheet with `overrides` applied, rebuilt from what it was built from (no query)."""
+    return _build_sheet(sheet.assessment, sheet.data, overrides)
+
+
+def _build_sheet(assessment: Assessment, data: _SheetData, overrides) -> Sheet:
     criteria_set = assessment.round.criteria_set
-    criteria, assignments = data.criteria, data.assignments
+    criteria, assignments, answers = data.criteria, data.assignments, data.answers
     parents = {c.parent_id for c in criteria}
     rows = []
     for criterion in criteria:
@@ -116,9 +132,7 @@ def _build_sheet(assessment: Assessment, data: _SetData, answers: dict[int, Answ
                 survey_pending=is_leaf and criterion.scoring == Scoring.SURVEY and points["self"] is None,
                 lead_ids={o for o, r in assignments.get(criterion.pk, {}).items() if r == AssignmentRole.LEAD},
                 unit_ids=set(assignments.get(criterion.pk, {})),
-                evidence_count=sum(
-                    1 for e in criterion.all_evidence if e.organization_id == assessment.organization_id
-                ),
+                evidence_count=data.evidence_counts.get(criterion.pk, 0),
             )
         )
     leaves = [(row.criterion.code, row.points, bool(row.answer and row.answer.self_excluded))
@@ -127,7 +141,7 @@ def _build_sheet(assessment: Assessment, data: _SetData, answers: dict[int, Answ
     for row in rows:
         if not row.is_leaf:
             row.points = {column: rollups[column].points.get(row.criterion.code) for column in COLUMNS}
-    return Sheet(assessment, rows, rollups, _bands(criteria_set))
+    return Sheet(assessment, rows, rollups, _bands(criteria_set), data)
 
 
 @dataclass
@@ -227,15 +241,18 @@ class Missing:
         return "; ".join(parts)
 
 
-def missing_before(*, assessment: Assessment) -> Missing:
-    """In one query: the leaves that would enter the index without points, and the explanation
-    requests nobody answered."""
+def missing_before(*, assessment: Assessment, sheet: Sheet | None = None) -> Missing:
+    """The leaves that would enter the index without points, and the explanation requests
+    nobody answered: from the assessment's sheet when the caller has it, else in one query."""
     missing = Missing()
     # Before appraisal, the criteria the appraisers score are nobody's omission yet.
     appraisers_later = assessment.state == State.DRAFT
-    answers = Answer.objects.filter(assessment=assessment).select_related("criterion").order_by("criterion__position")
-    for answer in answers:
-        criterion = answer.criterion
+    if sheet is not None:
+        pairs = [(row.answer, row.criterion) for row in sheet.rows if row.answer is not None]
+    else:
+        answers = Answer.objects.filter(assessment=assessment).select_related("criterion")
+        pairs = [(answer, answer.criterion) for answer in answers.order_by("criterion__position")]
+    for answer, criterion in pairs:
         if criterion.scoring == Scoring.SURVEY and answer.self_points is None:
             missing.survey.append(criterion.code)
         elif leaf_points(answer, criterion)["final"] is None and not (

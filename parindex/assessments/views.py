@@ -184,7 +184,7 @@ def assessment_detail(request, pk: int):
         transition = {
             "to": policy.TRANSITION_TO[step], "label": TRANSITION_LABELS[step], "irreversible": irreversible,
             # what the step would leave out of the index, shown before the person confirms
-            "missing": selectors.missing_before(assessment=assessment) if irreversible else None,
+            "missing": selectors.missing_before(assessment=assessment, sheet=sheet) if irreversible else None,
             "unscored_blocks": step == Action.SUBMIT,  # the self-scores must be complete to compile
         }  # fmt: skip
     tree = access_for(request).tree
@@ -439,7 +439,7 @@ def what_if(request, pk: int):
             refused.append(f"{code}: {value.strip()[:20]} ngoài khoảng {fmt(low)} – {fmt(high)}")
             continue
         overrides[int(match[1])] = points
-    changed = selectors.sheet_for(assessment=assessment, overrides=overrides) if overrides else base
+    changed = selectors.sheet_with(base, overrides) if overrides else base
     # Only against the indices the user may already see: ranking against hidden ones lets a
     # few guesses (a binary search on the points) recover them.
     others = [
