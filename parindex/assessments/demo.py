@@ -11,10 +11,10 @@ from decimal import Decimal
 
 from parindex.accounts.models import User
 from parindex.assessments.models import Answer, AssessmentRound, State
-from parindex.assessments.services import appraisal_save, reply_save, round_open
+from parindex.assessments.services import appraisal_save, assessment_totals_refresh, reply_save, round_open
 from parindex.assessments.services import assessment_transition as transition
 from parindex.criteria.models import CriteriaSet, Scoring
-from parindex.engine.rules import InputField, compile_rule
+from parindex.engine.rules import InputField
 from parindex.organizations.models import Membership, Organization
 from parindex.organizations.permissions import Role
 
@@ -54,7 +54,7 @@ def _self_score(assessment, *, salt: str, skip_some: bool) -> None:
         roll = zlib.crc32(f"{salt}{criterion.code}".encode()) % 10
         if answer.self_points is not None or (skip_some and roll >= 8):
             continue
-        rule = compile_rule(criterion.rule, criterion.max_points or 0)
+        rule = criterion.compiled_rule()
         if criterion.scoring == Scoring.SURVEY:
             if skip_some:
                 continue
@@ -68,6 +68,7 @@ def _self_score(assessment, *, salt: str, skip_some: bool) -> None:
             answer.self_explanation, answer.self_excluded = result.explanation, result.excluded
             answer.justification = "Dữ liệu mẫu: tài liệu kiểm chứng lưu tại Văn phòng."
             answer.save()
+    assessment_totals_refresh(assessment_id=assessment.pk)
 
 
 def _coordinator(organization) -> User:

@@ -3,20 +3,20 @@ points lost — each in a fixed number of queries whatever the size of the set."
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count
 
-from parindex.assessments.models import Answer, Assessment, AssessmentRound, State
+from parindex.assessments import totals
+from parindex.assessments.models import Answer, Assessment, AssessmentRound, Evidence, State
 from parindex.assessments.services import effective_assignments
 from parindex.criteria.models import AssignmentRole, Criterion, Scoring
 from parindex.engine.numbers import ZERO
 from parindex.engine.rules import KIND_LABELS
-from parindex.engine.scoring import ClassBand, LeafScore, Node, Rollup, aggregate, classify, rank
+from parindex.engine.scoring import ClassBand, Rollup, classify, rank
 
-COLUMNS = ("self", "round1", "final")
+COLUMNS = totals.COLUMNS
 
 
 @dataclass
@@ -52,6 +52,7 @@ class Sheet:
     rows: list[SheetRow]
     rollups: dict[str, Rollup]
     bands: list[ClassBand]
+    data: _SheetData | None = field(default=None, repr=False)
 
     def index(self, column: str = "final") -> Decimal:
         return self.rollups[column].index
@@ -65,55 +66,51 @@ def _bands(criteria_set) -> list[ClassBand]:
 
 
 def leaf_points(answer: Answer | None, criterion: Criterion) -> dict[str, Decimal | None]:
-    if answer is None or (criterion.scoring == Scoring.SURVEY and answer.self_points is None):
+    if answer is None:
         return dict.fromkeys(COLUMNS)
-    own = answer.self_points
-    round1 = answer.appraised_1 if answer.appraised_1 is not None else own
-    final = answer.appraised_2 if answer.appraised_2 is not None else round1
-    return {"self": own, "round1": round1, "final": final}
+    return totals.leaf_columns(criterion.scoring, answer.self_points, answer.appraised_1, answer.appraised_2)
 
 
 @dataclass
-class _SetData:
-    """What every sheet of one criteria set shares: its criteria and their unit assignments."""
+class _SheetData:
+    """What a sheet is built from, kept so a what-if can rebuild it without a query."""
 
     criteria: list[Criterion]
     assignments: dict[int, dict[int, str]]
+    answers: dict[int, Answer]
+    evidence_counts: dict[int, int]
 
 
-def _set_data(criteria_set) -> _SetData:
-    criteria = list(
-        criteria_set.criteria.order_by("position").prefetch_related(Prefetch("evidence", to_attr="all_evidence"))
+def _sheet_data(assessment: Assessment) -> _SheetData:
+    criteria_set = assessment.round.criteria_set
+    # Counted in SQL for this organization only: prefetching every department's evidence of the
+    # set grows with the province.
+    links = Evidence.criteria.through.objects.filter(
+        criterion__criteria_set=criteria_set, evidence__organization_id=assessment.organization_id
     )
-    return _SetData(criteria, effective_assignments(criteria_set))
+    counts = dict(links.values("criterion_id").annotate(n=Count("evidence_id")).values_list("criterion_id", "n"))
+    return _SheetData(
+        criteria=list(criteria_set.criteria.order_by("position")),
+        assignments=effective_assignments(criteria_set),
+        answers={a.criterion_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")},
+        evidence_counts=counts,
+    )
 
 
 def sheet_for(*, assessment: Assessment, overrides: dict[int, Decimal] | None = None) -> Sheet:
     """The assessment's tree with three rolled-up columns. `overrides` (criterion id → points)
     replaces final points without saving them: the what-if view."""
-    answers = {a.criterion_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")}
-    return _build_sheet(assessment, _set_data(assessment.round.criteria_set), answers, overrides)
+    return _build_sheet(assessment, _sheet_data(assessment), overrides)
 
 
-def sheets_for(assessments: list[Assessment]) -> dict[int, Sheet]:
-    """The sheets of many assessments in a fixed number of queries (a ranking of a whole
-    province must not cost a sheet's queries per department)."""
-    answers: dict[int, dict[int, Answer]] = defaultdict(dict)
-    for answer in Answer.objects.filter(assessment__in=assessments).select_related("updated_by"):
-        answers[answer.assessment_id][answer.criterion_id] = answer
-    shared: dict[int, _SetData] = {}
-    sheets = {}
-    for assessment in assessments:
-        criteria_set = assessment.round.criteria_set
-        if criteria_set.pk not in shared:
-            shared[criteria_set.pk] = _set_data(criteria_set)
-        sheets[assessment.pk] = _build_sheet(assessment, shared[criteria_set.pk], answers[assessment.pk], None)
-    return sheets
+def sheet_with(sheet: Sheet, overrides: dict[int, Decimal]) -> Sheet:
+    """The same sheet with `overrides` applied, rebuilt from what it was built from (no query)."""
+    return _build_sheet(sheet.assessment, sheet.data, overrides)
 
 
-def _build_sheet(assessment: Assessment, data: _SetData, answers: dict[int, Answer], overrides) -> Sheet:
+def _build_sheet(assessment: Assessment, data: _SheetData, overrides) -> Sheet:
     criteria_set = assessment.round.criteria_set
-    criteria, assignments = data.criteria, data.assignments
+    criteria, assignments, answers = data.criteria, data.assignments, data.answers
     parents = {c.parent_id for c in criteria}
     rows = []
     for criterion in criteria:
@@ -135,40 +132,16 @@ def _build_sheet(assessment: Assessment, data: _SetData, answers: dict[int, Answ
                 survey_pending=is_leaf and criterion.scoring == Scoring.SURVEY and points["self"] is None,
                 lead_ids={o for o, r in assignments.get(criterion.pk, {}).items() if r == AssignmentRole.LEAD},
                 unit_ids=set(assignments.get(criterion.pk, {})),
-                evidence_count=sum(
-                    1 for e in criterion.all_evidence if e.organization_id == assessment.organization_id
-                ),
+                evidence_count=data.evidence_counts.get(criterion.pk, 0),
             )
         )
-    roots = _tree(criteria)
-    rollups = {}
-    for column in COLUMNS:
-        leaves = {}
-        for row in rows:
-            if row.is_leaf and row.points[column] is not None:
-                excluded = bool(row.answer and row.answer.self_excluded)
-                leaves[row.criterion.code] = LeafScore(row.points[column], excluded)
-        rollups[column] = aggregate(roots, leaves)
+    leaves = [(row.criterion.code, row.points, bool(row.answer and row.answer.self_excluded))
+              for row in rows if row.is_leaf]  # fmt: skip
+    rollups = totals.rollups(totals.tree(criteria), leaves)
     for row in rows:
         if not row.is_leaf:
             row.points = {column: rollups[column].points.get(row.criterion.code) for column in COLUMNS}
-    return Sheet(assessment, rows, rollups, _bands(criteria_set))
-
-
-def _tree(criteria: list[Criterion]) -> list[Node]:
-    children: dict[int | None, list[Criterion]] = {}
-    for criterion in criteria:
-        children.setdefault(criterion.parent_id, []).append(criterion)
-
-    def build(criterion: Criterion) -> Node:
-        return Node(
-            criterion.code,
-            criterion.max_points or ZERO,
-            tuple(build(child) for child in children.get(criterion.pk, [])),
-            criterion.signed,
-        )
-
-    return [build(root) for root in children.get(None, [])]
+    return Sheet(assessment, rows, rollups, _bands(criteria_set), data)
 
 
 @dataclass
@@ -185,9 +158,11 @@ class ResultRow:
 
 
 def round_results(*, assessment_round: AssessmentRound) -> list[ResultRow]:
+    """Every department of the round, ranked on its stored final index (no score tree is built)."""
     assessments = list(assessment_round.assessments.select_related("organization", "round__criteria_set"))
-    sheets = sheets_for(assessments)
-    rows = [ResultRow(a, sheets[a.pk].index(), sheets[a.pk].band()) for a in assessments]
+    indices = _final_indices(assessments)
+    bands = _bands(assessment_round.criteria_set)
+    rows = [ResultRow(a, indices[a.pk], classify(indices[a.pk], bands)) for a in assessments]
     ranks = rank({str(r.assessment.pk): r.index for r in rows})
     previous = _previous_indices(assessment_round)
     for row in rows:
@@ -196,23 +171,27 @@ def round_results(*, assessment_round: AssessmentRound) -> list[ResultRow]:
     return sorted(rows, key=lambda r: (r.rank, r.assessment.organization.code))
 
 
+def _final_indices(assessments: list[Assessment]) -> dict[int, Decimal]:
+    """assessment id → final index as stored; rows never computed (loaded in bulk, before
+    rebuild_assessment_totals) are rolled up here, in a fixed number of queries."""
+    never = [a.pk for a in assessments if not a.scores_version]
+    fresh = totals.totals_by_assessment(Assessment, Criterion, Answer, never) if never else {}
+    return {a.pk: fresh[a.pk]["final_index"] if a.pk in fresh else a.final_index for a in assessments}
+
+
 def _previous_indices(assessment_round: AssessmentRound) -> dict[int, Decimal]:
     """Each organization's own finalized index of the year before, from whichever round assessed it
     (the latest, if several did)."""
-    earlier = (
-        Assessment.objects.filter(
-            round__year=assessment_round.year - 1,
-            organization_id__in=assessment_round.assessments.values("organization_id"),
-            state__in=[State.FINALIZED, State.PUBLISHED],
-        )
-        .select_related("round__criteria_set")
-        .order_by("organization_id", "-round__created_at")
-    )
+    earlier = Assessment.objects.filter(
+        round__year=assessment_round.year - 1,
+        organization_id__in=assessment_round.assessments.values("organization_id"),
+        state__in=[State.FINALIZED, State.PUBLISHED],
+    ).order_by("organization_id", "-round__created_at")
     latest: dict[int, Assessment] = {}
     for assessment in earlier:
         latest.setdefault(assessment.organization_id, assessment)
-    sheets = sheets_for(list(latest.values()))
-    return {org_id: sheets[assessment.pk].index() for org_id, assessment in latest.items()}
+    indices = _final_indices(list(latest.values()))
+    return {org_id: indices[assessment.pk] for org_id, assessment in latest.items()}
 
 
 def leaf_ranges(sheet: Sheet) -> dict[int, tuple[str, Decimal, Decimal]]:
@@ -262,15 +241,18 @@ class Missing:
         return "; ".join(parts)
 
 
-def missing_before(*, assessment: Assessment) -> Missing:
-    """In one query: the leaves that would enter the index without points, and the explanation
-    requests nobody answered."""
+def missing_before(*, assessment: Assessment, sheet: Sheet | None = None) -> Missing:
+    """The leaves that would enter the index without points, and the explanation requests
+    nobody answered: from the assessment's sheet when the caller has it, else in one query."""
     missing = Missing()
     # Before appraisal, the criteria the appraisers score are nobody's omission yet.
     appraisers_later = assessment.state == State.DRAFT
-    answers = Answer.objects.filter(assessment=assessment).select_related("criterion").order_by("criterion__position")
-    for answer in answers:
-        criterion = answer.criterion
+    if sheet is not None:
+        pairs = [(row.answer, row.criterion) for row in sheet.rows if row.answer is not None]
+    else:
+        answers = Answer.objects.filter(assessment=assessment).select_related("criterion")
+        pairs = [(answer, answer.criterion) for answer in answers.order_by("criterion__position")]
+    for answer, criterion in pairs:
         if criterion.scoring == Scoring.SURVEY and answer.self_points is None:
             missing.survey.append(criterion.code)
         elif leaf_points(answer, criterion)["final"] is None and not (

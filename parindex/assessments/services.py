@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from parindex.assessments import policy
+from parindex.assessments import policy, totals
 from parindex.assessments.access import AssessmentRights, rights_for
 from parindex.assessments.models import (
     Answer,
@@ -45,7 +45,6 @@ from parindex.core.errors import ApplicationError
 from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignment, Scoring
 from parindex.criteria.selectors import criteria_sets_usable
 from parindex.engine.numbers import fmt, to_decimal
-from parindex.engine.rules import compile_rule
 from parindex.organizations.access import access_for_user
 from parindex.organizations.models import Membership, Organization, OrganizationKind
 from parindex.organizations.permissions import ROLE_PERMISSIONS, Perm
@@ -128,6 +127,40 @@ def leaf_criteria(criteria_set) -> list[Criterion]:
     return [c for c in criteria if c.pk not in parents]
 
 
+def assessment_totals_refresh(*, assessment_id: int) -> None:
+    """Store the assessment's totals and indices as its answers now give them, and count the
+    write. Every write that changes a point (or what the reports print) calls this in its own
+    transaction. The row lock comes before the answers are read: two saves on one assessment
+    then refresh one after the other, and the second sees the first's answer."""
+    with transaction.atomic():
+        list(Assessment.objects.select_for_update().filter(pk=assessment_id).values_list("pk"))
+        fields = totals.totals_by_assessment(Assessment, Criterion, Answer, [assessment_id])[assessment_id]
+        Assessment.objects.filter(pk=assessment_id).update(**fields, scores_version=F("scores_version") + 1)
+
+
+def assessment_totals_rebuild(*, assessment_ids: list[int] | None = None, batch: int = 200) -> int:
+    """Recompute the stored totals of the given assessments (all by default), `batch` at a time:
+    after rows were loaded in bulk, or to check that nothing drifted. Returns how many changed."""
+    ids = assessment_ids if assessment_ids is not None else list(Assessment.objects.values_list("pk", flat=True))
+    changed = 0
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        with transaction.atomic():
+            current = {
+                row["pk"]: row
+                for row in Assessment.objects.select_for_update()
+                .filter(pk__in=chunk)
+                .values("pk", "scores_version", *totals.STORED_FIELDS)
+            }
+            for pk, fields in totals.totals_by_assessment(Assessment, Criterion, Answer, chunk).items():
+                row = current[pk]
+                if row["scores_version"] and all(row[name] == value for name, value in fields.items()):
+                    continue
+                Assessment.objects.filter(pk=pk).update(**fields, scores_version=F("scores_version") + 1)
+                changed += 1
+    return changed
+
+
 @transaction.atomic
 def round_open(
     *, criteria_set, year: int, title: str, opens_on: date, closes_on: date, explanation_deadline: date,
@@ -150,6 +183,7 @@ def round_open(
         assessment = Assessment.objects.create(round=assessment_round, organization_id=organization_id)
         Answer.objects.bulk_create(Answer(assessment=assessment, criterion=c) for c in leaves)
         answers_prefill(assessment=assessment, today=today)
+        assessment_totals_refresh(assessment_id=assessment.pk)
     return assessment_round
 
 
@@ -222,7 +256,9 @@ def known_inputs(
 def prefill_refresh(*, assessment: Assessment, by, today: date) -> int:
     """The coordinator's "refresh the known figures", in self-assessment only."""
     enforce(Action.PREFILL_REFRESH, assessment=assessment, by=by, today=today)
-    return answers_prefill(assessment=assessment, today=today)
+    filled = answers_prefill(assessment=assessment, today=today)
+    assessment_totals_refresh(assessment_id=assessment.pk)
+    return filled
 
 
 def answers_prefill(*, assessment: Assessment, today: date) -> int:
@@ -254,7 +290,7 @@ def answers_prefill(*, assessment: Assessment, today: date) -> int:
 
 def _score(answer: Answer, raw_inputs: dict) -> None:
     criterion = answer.criterion
-    result = compile_rule(criterion.rule, criterion.max_points or 0).evaluate(raw_inputs)
+    result = criterion.compiled_rule().evaluate(raw_inputs)
     if result.error:
         raise ApplicationError(result.error)
     answer.inputs = raw_inputs
@@ -322,6 +358,7 @@ def answer_save(
     )  # fmt: skip
     answer.justification, answer.override_reason, answer.updated_by = justification, override_reason, by
     answer.version = expected_version + 1
+    assessment_totals_refresh(assessment_id=assessment.pk)
     return answer
 
 
@@ -452,8 +489,11 @@ def assessment_transition(
         raise ApplicationError(ERR_SKIP.format(current=State(current).label, target=State(to_state).label))
     Transition.objects.create(assessment=assessment, from_state=current, to_state=to_state, by=by, note=note)
     assessment.state = to_state
+    # No point changes with the state, but the version names what the reports print.
+    assessment_totals_refresh(assessment_id=assessment.pk)
 
 
+@transaction.atomic
 def appraisal_save(
     *, answer: Answer, round_number: int, points: Decimal, note: str, request_explanation: bool,
     expected_version: int, by,
@@ -472,6 +512,7 @@ def appraisal_save(
         else {"appraised_2": points, "note_2": note}
     )
     _claim(answer, expected_version, by, **fields)
+    assessment_totals_refresh(assessment_id=answer.assessment_id)
 
 
 def _signed(criterion: Criterion) -> bool:
@@ -483,9 +524,11 @@ def _signed(criterion: Criterion) -> bool:
     return (criterion.rule or {}).get("kind") == "bonus_penalty"
 
 
+@transaction.atomic
 def reply_save(*, answer: Answer, reply: str, expected_version: int, by, today: date) -> None:
     enforce(Action.REPLY, assessment=answer.assessment, by=by, today=today, answer=answer)
     _claim(answer, expected_version, by, reply=reply)
+    assessment_totals_refresh(assessment_id=answer.assessment_id)  # the reports print the reply
 
 
 def evidence_criteria(assessment: Assessment, rights) -> list[Criterion]:

@@ -22,7 +22,6 @@ from parindex.criteria.forms import flatten_inputs, inputs_from_post
 from parindex.criteria.selectors import criteria_sets_usable
 from parindex.engine.errors import RuleError
 from parindex.engine.numbers import fmt, to_decimal
-from parindex.engine.rules import compile_rule
 from parindex.engine.scoring import rank
 from parindex.organizations.access import access_for
 from parindex.organizations.models import OrganizationKind
@@ -185,7 +184,7 @@ def assessment_detail(request, pk: int):
         transition = {
             "to": policy.TRANSITION_TO[step], "label": TRANSITION_LABELS[step], "irreversible": irreversible,
             # what the step would leave out of the index, shown before the person confirms
-            "missing": selectors.missing_before(assessment=assessment) if irreversible else None,
+            "missing": selectors.missing_before(assessment=assessment, sheet=sheet) if irreversible else None,
             "unscored_blocks": step == Action.SUBMIT,  # the self-scores must be complete to compile
         }  # fmt: skip
     tree = access_for(request).tree
@@ -247,7 +246,7 @@ def _answer_panel(request, answer, rights, *, error=None, raw=None, status=200):
     criterion = answer.criterion
     fields, rule_error = [], None
     try:
-        fields = compile_rule(criterion.rule, criterion.max_points or 0).fields()
+        fields = criterion.compiled_rule().fields()
     except RuleError as problem:
         rule_error = problem.message
     actions = policy.allowed_actions(
@@ -289,7 +288,7 @@ def answer_save(request, pk: int):
     version = _version(request)
     if version is None:
         return _bad_request(ERR_BAD_VERSION)
-    fields = compile_rule(answer.criterion.rule, answer.criterion.max_points or 0).fields()
+    fields = answer.criterion.compiled_rule().fields()
     raw = inputs_from_post(fields, request.POST)
     try:
         services.answer_save(
@@ -312,7 +311,7 @@ def answer_save(request, pk: int):
 @login_required
 def answer_calculate(request, pk: int):
     answer, _ = _answer_for(request, pk)
-    rule = compile_rule(answer.criterion.rule, answer.criterion.max_points or 0)
+    rule = answer.criterion.compiled_rule()
     result = rule.evaluate(inputs_from_post(rule.fields(), request.POST))
     return render(request, "criteria/partials/_calc_result.html", {"result": result, "criterion": answer.criterion})
 
@@ -440,7 +439,7 @@ def what_if(request, pk: int):
             refused.append(f"{code}: {value.strip()[:20]} ngoài khoảng {fmt(low)} – {fmt(high)}")
             continue
         overrides[int(match[1])] = points
-    changed = selectors.sheet_for(assessment=assessment, overrides=overrides) if overrides else base
+    changed = selectors.sheet_with(base, overrides) if overrides else base
     # Only against the indices the user may already see: ranking against hidden ones lets a
     # few guesses (a binary search on the points) recover them.
     others = [

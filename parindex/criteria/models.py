@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from parindex.core.models import BaseModel
+from parindex.engine.rule_cache import RULES
+from parindex.engine.rules import CompiledRule
 from parindex.organizations.models import Organization, OrganizationKind
 
 
@@ -121,6 +123,19 @@ class Criterion(BaseModel):
     @property
     def max_or_zero(self) -> Decimal:
         return self.max_points if self.max_points is not None else Decimal(0)
+
+    def compiled_rule(self) -> CompiledRule:
+        """The rule as the engine scores it. Compiled once per process for this version of the
+        criterion (the process-wide cache checks the rule and maximum too: an edit that missed
+        updated_at still recompiles), and held on the instance while its rule and maximum are the
+        same objects, so a loop over many answers of one criterion pays a lookup, not a
+        compilation. Raises RuleError like compile_rule()."""
+        held = self.__dict__.get("_compiled_rule")
+        if held is not None and held[0] is self.rule and held[1] is self.max_points:
+            return held[2]
+        compiled = RULES.get((self.pk, self.updated_at), self.rule, self.max_or_zero)
+        self.__dict__["_compiled_rule"] = (self.rule, self.max_points, compiled)
+        return compiled
 
 
 class CriterionAssignment(BaseModel):

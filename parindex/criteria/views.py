@@ -26,7 +26,6 @@ from parindex.criteria.selectors import (
     set_manageable,
 )
 from parindex.engine.errors import RuleError
-from parindex.engine.rules import compile_rule
 from parindex.organizations.access import Access, access_for, access_for_user
 from parindex.organizations.models import Organization
 from parindex.organizations.permissions import Perm
@@ -132,7 +131,7 @@ def criterion_detail(request, code: str, criterion_code: str):
     rule_error, fields = None, []
     if not children and criterion.max_points is not None:
         try:
-            fields = calculator_fields(compile_rule(criterion.rule, criterion.max_points))
+            fields = calculator_fields(criterion.compiled_rule())
         except RuleError as error:
             rule_error = error.message
     return render(
@@ -155,7 +154,7 @@ def criterion_detail(request, code: str, criterion_code: str):
 def criterion_calculate(request, code: str, criterion_code: str):
     criterion = _get_criterion(_get_set(request, code), criterion_code)
     try:
-        rule = compile_rule(criterion.rule, criterion.max_or_zero)
+        rule = criterion.compiled_rule()
     except RuleError as error:
         return render(request, "criteria/partials/_calc_result.html", {"error": error.message})
     result = rule.evaluate(inputs_from_post(rule.fields(), request.POST))

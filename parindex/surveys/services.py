@@ -21,7 +21,6 @@ from parindex.assessments.policy import ERR_SURVEY_FINALIZED, Action
 from parindex.core.errors import ApplicationError, Forbidden
 from parindex.core.versioning import refuse_if_edited_since
 from parindex.criteria.models import Scoring
-from parindex.engine.rules import compile_rule
 from parindex.engine.survey import ELEMENTS
 from parindex.organizations.access import Access, access_for_user
 from parindex.organizations.models import Membership
@@ -450,7 +449,8 @@ def survey_points_apply(*, assessment: Assessment, by) -> int:
     the rule's `source` says) from all the organization's campaigns ending in the round's year,
     through the criterion's own rule; the campaigns and n are the stated source. Criteria whose
     source is an outside survey are left for the coordinator to type in."""
-    from parindex.assessments.services import enforce  # it imports the plans, which import the surveys
+    # it imports the plans, which import the surveys
+    from parindex.assessments.services import assessment_totals_refresh, enforce
 
     enforce(Action.SURVEY_POINTS_APPLY, assessment=assessment, by=by)
     results = year_results(organization_id=assessment.organization_id, year=assessment.round.year)
@@ -461,7 +461,7 @@ def survey_points_apply(*, assessment: Assessment, by) -> int:
         "criterion"
     )
     for answer in answers:
-        rule = compile_rule(answer.criterion.rule, answer.criterion.max_points or 0)
+        rule = answer.criterion.compiled_rule()
         source = getattr(rule, "source", "sipas")
         share = None if source == "external" else results.share(source)
         if share is None:
@@ -478,4 +478,5 @@ def survey_points_apply(*, assessment: Assessment, by) -> int:
         answer.updated_by, answer.version = by, answer.version + 1
         answer.save()
         updated += 1
+    assessment_totals_refresh(assessment_id=assessment.pk)
     return updated

@@ -223,6 +223,8 @@ def fill_all(assessment, points=None, *, submit_units=True):
             a.self_points = a.criterion.max_points if points is None else points
             a.justification = "Có tài liệu lưu"
             a.save()
+    # Points set straight, as a bulk load would: refresh the stored totals as its rebuild does.
+    services.assessment_totals_refresh(assessment_id=assessment.pk)
     if submit_units:
         for unit_id, _ in services.units_not_submitted(assessment):
             services.unit_submit(assessment=assessment, unit_id=unit_id, by=head_of(unit_id), today=TODAY)
