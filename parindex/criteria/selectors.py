@@ -120,6 +120,9 @@ def criteria_set_for(*, access: Access, code: str) -> CriteriaSet:
     return criteria_set
 
 
+NAMES_PER_ROLE = 3
+
+
 @dataclass
 class CriterionView:
     criterion: Criterion
@@ -129,6 +132,24 @@ class CriterionView:
     lead_names: list[str] = field(default_factory=list)
     coordinating_names: list[str] = field(default_factory=list)
     assigned_org_ids: set[int] = field(default_factory=set)
+
+    # A province's set lists, per criterion, the units of every department (45 × 4 names, 450 kB
+    # for the page): the set's page names a few per role, the criterion's page names them all.
+    @property
+    def lead_brief(self) -> list[str]:
+        return self.lead_names[:NAMES_PER_ROLE]
+
+    @property
+    def lead_more(self) -> int:
+        return max(0, len(self.lead_names) - NAMES_PER_ROLE)
+
+    @property
+    def coordinating_brief(self) -> list[str]:
+        return self.coordinating_names[:NAMES_PER_ROLE]
+
+    @property
+    def coordinating_more(self) -> int:
+        return max(0, len(self.coordinating_names) - NAMES_PER_ROLE)
 
 
 def _assignments(org_ids: set[int] | None) -> QuerySet[CriterionAssignment]:
@@ -164,6 +185,41 @@ def criteria_tree(*, criteria_set: CriteriaSet, org_ids: set[int] | None = None)
         view.coordinating_names += criterion.unresolved_coordinating
         rows.append(view)
     return rows
+
+
+# What a matrix cell shows instead of a <select> per cell (540 kB at 10 units × 91 criteria):
+# the page carries one shared picker, and a legend explains the letters.
+ROLE_ABBREVIATIONS = {AssignmentRole.LEAD: "CT", AssignmentRole.COORDINATING: "PH"}
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    key: str  # "<criterion code>-<unit code>": the cell's test id and the picker's label
+    unit: TreeNode
+    role: str  # "" when the unit is not assigned
+
+    @property
+    def abbreviation(self) -> str:
+        return ROLE_ABBREVIATIONS.get(self.role, "")
+
+
+@dataclass
+class MatrixRow:
+    view: CriterionView
+    cells: list[MatrixCell]
+
+
+def assignment_matrix_rows(*, criteria_set: CriteriaSet, units: list[TreeNode]) -> list[MatrixRow]:
+    """Every criterion with the role of each unit, from the assignments criteria_tree prefetched
+    for those units only (a province's set: the other departments' assignments are theirs)."""
+    rows = criteria_tree(criteria_set=criteria_set, org_ids={u.org_id for u in units})
+    matrix = []
+    for row in rows:
+        roles = {a.organization_id: a.role for a in row.criterion.assignments.all()}
+        code = row.criterion.code
+        cells = [MatrixCell(f"{code}-{unit.code}", unit, roles.get(unit.org_id, "")) for unit in units]
+        matrix.append(MatrixRow(row, cells))
+    return matrix
 
 
 def document_from_set(*, criteria_set: CriteriaSet, org_ids: set[int] | None = None) -> SetDocument:

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -14,9 +16,11 @@ from parindex.core.permissions import call_service, perm_required
 from parindex.criteria import services
 from parindex.criteria.document import read_xlsx, read_yaml, write_xlsx, write_yaml
 from parindex.criteria.forms import CloneForm, ImportForm, calculator_fields, inputs_from_post
-from parindex.criteria.models import AssignmentRole, CriteriaSet, Criterion, CriterionAssignment, SetStatus
+from parindex.criteria.models import AssignmentRole, CriteriaSet, Criterion, SetStatus
 from parindex.criteria.selectors import (
+    ROLE_ABBREVIATIONS,
     assignable_departments,
+    assignment_matrix_rows,
     assignment_scope,
     criteria_set_diff,
     criteria_set_for,
@@ -271,16 +275,10 @@ def _matrix_units(request, criteria_set: CriteriaSet):
 
 @perm_required(Perm.CRITERIA_ASSIGN)
 def assignment_matrix(request, code: str):
+    """The matrix, a letter per cell; `sua=<criterion code>` opens that row as one small form per
+    unit, the way to assign without JavaScript (the script opens one shared picker per cell)."""
     criteria_set = _get_set(request, code)
     department, departments, units = _matrix_units(request, criteria_set)
-    unit_ids = [u.org_id for u in units]
-    # Only this department's units: the other departments' assignments in a province set are theirs.
-    rows = criteria_tree(criteria_set=criteria_set, org_ids=set(unit_ids))
-    roles = {
-        (a.criterion_id, a.organization_id): a.role
-        for a in CriterionAssignment.objects.filter(criterion__criteria_set=criteria_set, organization_id__in=unit_ids)
-    }
-    matrix = [(row, [(unit, roles.get((row.criterion.pk, unit.org_id), "")) for unit in units]) for row in rows]
     return render(
         request,
         "criteria/assignment_matrix.html",
@@ -289,8 +287,10 @@ def assignment_matrix(request, code: str):
             "department": department,
             "departments": departments,
             "units": units,
-            "matrix": matrix,
+            "matrix": assignment_matrix_rows(criteria_set=criteria_set, units=units),
+            "editing": request.GET.get("sua", ""),
             "role_choices": AssignmentRole.choices,
+            "legend": [(value, ROLE_ABBREVIATIONS[value], label) for value, label in AssignmentRole.choices],
         },
     )
 
@@ -322,6 +322,11 @@ def assignment_update(request, code: str):
         )
     except ApplicationError as error:
         return HttpResponse(error.message, status=403)
+    if request.POST.get("sua") and not request.htmx:
+        # The no-JavaScript row form: back to the row, as a full page (post/redirect/get).
+        messages.success(request, f"Đã lưu phân công tiêu chí {criterion.code} cho {unit.short_name or unit.name}.")
+        query = urlencode({"don_vi": department.org_id, "sua": criterion.code})
+        return redirect(f"{reverse('criteria:assignment_matrix', args=[criteria_set.code])}?{query}#sua")
     context = {"criterion": criterion, "unit": unit, "role": role or "", "role_choices": AssignmentRole.choices,
                "department": department, "criteria_set": criteria_set, "saved": True}  # fmt: skip
     return render(request, "criteria/partials/_assignment_cell.html", context)

@@ -40,3 +40,96 @@
     if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
   });
 })();
+
+// The assignment matrix (criteria/assignment_matrix.html): each cell holds a letter, and the one
+// picker of the page (<template id="role-picker">) is cloned into the cell that is clicked, instead
+// of a <select> with every option in each of ~900 cells. The picker's test id and label move with
+// it, and `data-saved` keeps the role the server last confirmed, which the cell shows when the
+// picker closes. Without this script, each row's pencil opens the row as plain forms.
+(function () {
+  var ROLE_CLASSES = { lead: ["border-primary", "fw-semibold"], coordinating: ["border-info"] };
+  var current = null;
+
+  function abbreviation(role) {
+    var key = role && document.querySelector('[data-testid="matrix-legend"] [data-role="' + role + '"]');
+    return key ? key.textContent : "";
+  }
+  function roleName(role) {
+    var template = document.getElementById("role-picker");
+    var option = role && template && template.content.querySelector('option[value="' + role + '"]');
+    return option ? option.textContent : "";
+  }
+  function roleOf(cell) {
+    if (cell.classList.contains("mx-lead")) return "lead";
+    return cell.classList.contains("mx-coordinating") ? "coordinating" : "";
+  }
+  function header(cell) {
+    return cell.closest("table").tHead.rows[0].cells[cell.cellIndex];
+  }
+  function label(cell) {
+    return cell.parentElement.dataset.code + " – " + header(cell).title;
+  }
+  function show(cell, role, testid) {
+    cell.className = role ? "mx-" + role : "";
+    cell.textContent = abbreviation(role);
+    cell.dataset.testid = testid;
+    cell.tabIndex = 0;
+    cell.setAttribute("role", "button");
+    cell.setAttribute("aria-label", label(cell) + (role ? ": " + roleName(role) : ""));
+  }
+  function close() {
+    var cell = current;
+    current = null;
+    var select = cell && cell.querySelector("select");
+    if (!select || cell.querySelector(".htmx-request")) return; // a save in flight keeps its picker
+    show(cell, select.dataset.saved || "", select.dataset.testid);
+  }
+  function open(cell) {
+    var template = document.getElementById("role-picker");
+    if (!template || typeof htmx === "undefined") return;
+    if (current) close();
+    var form = template.content.firstElementChild.cloneNode(true);
+    var select = form.elements.role;
+    var role = roleOf(cell);
+    form.elements.criterion.value = cell.parentElement.dataset.criterion;
+    form.elements.unit.value = header(cell).dataset.unit;
+    select.value = role;
+    select.dataset.saved = role;
+    select.dataset.testid = cell.dataset.testid;
+    select.setAttribute("aria-label", label(cell));
+    (ROLE_CLASSES[role] || []).forEach(function (name) { select.classList.add(name); });
+    cell.removeAttribute("data-testid");
+    cell.removeAttribute("role");
+    cell.removeAttribute("aria-label");
+    cell.removeAttribute("tabindex");
+    cell.className = "p-1";
+    cell.replaceChildren(form);
+    htmx.process(form);
+    current = cell;
+    select.focus();
+  }
+
+  document.querySelectorAll("table[data-matrix] td[data-testid]").forEach(function (cell) {
+    show(cell, roleOf(cell), cell.dataset.testid);
+  });
+  document.addEventListener("click", function (event) {
+    var cell = event.target.closest("table[data-matrix] td[data-testid]");
+    if (cell) open(cell);
+  });
+  document.addEventListener("keydown", function (event) {
+    var cell = event.target.closest && event.target.closest("table[data-matrix] td[data-testid]");
+    if (cell && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      open(cell);
+    } else if (event.key === "Escape" && current && current.contains(event.target)) {
+      var cellToFocus = current;
+      close();
+      cellToFocus.focus();
+    }
+  });
+  // A refused save leaves the picker on the role the server still holds.
+  document.addEventListener("htmx:responseError", function (event) {
+    var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("table[data-matrix] form");
+    if (form) form.elements.role.value = form.elements.role.dataset.saved || "";
+  });
+})();
