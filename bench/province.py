@@ -298,27 +298,29 @@ def _surveys(orgs, answers: int, seed: int) -> int:
             by=_coordinator(department),
         )  # fmt: skip
         first_campaign = first_campaign or campaign.pk
-        points = list(campaign.points.order_by("pk"))
+        points = [p.pk for p in campaign.points.order_by("pk")]
         satisfaction = 0.78 + 0.1 * rng.random()
         rows = []
         for i in range(count):
             day = start + timedelta(days=i * days // max(count, 1))
-            moment = datetime.combine(day, clock(2 + i % 8), tzinfo=_UTC)  # 09:00–16:00 in Vietnam
             levels = {k: _level(rng, satisfaction) for k in ("access", "procedure", "staff", "result", "feedback")}
             levels["overall"] = _level(rng, satisfaction)
+            excluded = i % 97 == 0
             rows.append(
-                Response(
-                    campaign_id=campaign.pk, point_id=points[i % len(points)].pk, created_at=moment, answers=levels,
-                    channel=channels[i % 4], improvements=rng.sample(IMPROVEMENTS, i % 3),
-                    comment=comments[i % len(comments)], paper=i % 10 == 0, age_band=ages[i % 4],
-                    excluded=i % 97 == 0, exclusion_reason="Phiếu trùng (dữ liệu đo)" if i % 97 == 0 else "",
+                (
+                    campaign.pk, points[i % len(points)], datetime.combine(day, clock(2 + i % 8), tzinfo=_UTC),
+                    levels, channels[i % 4], rng.sample(IMPROVEMENTS, i % 3), comments[i % len(comments)],
+                    i % 10 == 0, ages[i % 4], excluded, "Phiếu trùng (dữ liệu đo)" if excluded else "",
                 )
             )  # fmt: skip
-            if len(rows) == BATCH:
-                insert(Response, rows)
-                rows = []
-        insert(Response, rows)
+        insert_rows(Response, RESPONSE_COLUMNS, rows)
     return first_campaign
+
+
+RESPONSE_COLUMNS = [
+    "campaign_id", "point_id", "created_at", "answers", "channel", "improvements", "comment", "paper", "age_band",
+    "excluded", "exclusion_reason",
+]  # fmt: skip
 
 
 def _level(rng: random.Random, satisfaction: float) -> int:
@@ -334,58 +336,84 @@ def _audit(orgs, count: int, seed: int) -> None:
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    from parindex.accounts.models import User
     from parindex.surveys.models import Response
 
     kind = ContentType.objects.get_for_model(Response)
     actors = [_coordinator(o).pk for o in orgs]
     first = Response.objects.order_by("pk").values_list("pk", flat=True).first() or 1
     base = datetime(YEAR, 1, 1, tzinfo=_UTC)
-    assert User.objects.filter(pk__in=actors).count() == len(set(actors))
-    rows = []
-    for i in range(count):
-        j = i % len(orgs)
-        rows.append(
-            LogEntry(
-                content_type_id=kind.pk, object_pk=str(first + i), object_id=first + i, object_repr=f"{i}",
-                action=LogEntry.Action.UPDATE, changes={"excluded": ["False", "True"]},
-                changes_text="", actor_id=actors[j], timestamp=base + timedelta(seconds=i * 31),
-                additional_data={"organization_id": orgs[j].pk}, serialized_data=None,
-            )
-        )  # fmt: skip
-        if len(rows) == BATCH:
-            insert(LogEntry, rows)
-            rows = []
-    insert(LogEntry, rows)
+    columns = [
+        "content_type_id", "object_pk", "object_id", "object_repr", "action", "changes", "actor_id", "timestamp",
+        "additional_data",
+    ]  # fmt: skip
+    rows = (
+        (
+            kind.pk, str(first + i), first + i, str(i), LogEntry.Action.UPDATE, {"excluded": ["False", "True"]},
+            actors[i % len(orgs)], base + timedelta(seconds=i * 31), {"organization_id": orgs[i % len(orgs)].pk},
+        )
+        for i in range(count)
+    )  # fmt: skip
+    insert_rows(LogEntry, columns, rows)
 
 
 _UTC = __import__("datetime").timezone.utc
 
 
-def insert(model, objects: list) -> None:
-    """Insert unsaved instances as fast as the database allows: every concrete column but the
-    primary key, with the values Django would write (defaults, JSON adaptation), in one COPY on
-    PostgreSQL or one executemany on SQLite. No signals, no auto_now: the caller sets them."""
+def insert_rows(model, columns: list[str], rows) -> None:
+    """Insert rows of values for `columns` (attribute names) as fast as the database allows, in
+    batches: COPY on PostgreSQL, executemany on SQLite. The other columns get what Django would
+    write for a new instance (its defaults), so a column added later does not break the
+    generator. No signals, no auto_now: the caller gives those values."""
+    from itertools import islice
+
     from django.db import connection
 
-    if not objects:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    meta = model._meta
+    given = [meta.get_field(name) for name in columns]
+    blank = model()
+    rest = [f for f in meta.concrete_fields if not f.primary_key and f not in given]
+    constants = [f.get_db_prep_save(getattr(blank, f.attname), connection) for f in rest]
     if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        raw = connection.connection  # the psycopg 3 connection under Django's
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for obj in objects:
-                copy.write_row([_pg_value(f, obj, connection) for f in fields])
-        # Leaving the `with copy` block sends the end of the data and waits for the server; the
-        # COPY then belongs to the caller's transaction (build()'s atomic block commits it).
-        return
-    placeholders = ", ".join("%s" for _ in fields)
-    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objects]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+        constants = [_copy_value(f, getattr(blank, f.attname), connection) for f in rest]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in [*given, *rest])
+    table = quote(meta.db_table)
+    converters = [_converter(f, connection) for f in given]
+    rows = iter(rows)
+    while batch := list(islice(rows, BATCH)):
+        values = [[convert(v) for convert, v in zip(converters, row, strict=True)] + constants for row in batch]
+        if connection.vendor == "postgresql":
+            connection.ensure_connection()
+            with connection.connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+            # Leaving the `with copy` block sends the end of the data and waits for the server's
+            # answer; the rows then belong to the caller's transaction (build() commits it).
+        else:
+            placeholders = ", ".join("%s" for _ in values[0])
+            with connection.cursor() as cursor:
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", values)
+
+
+def _converter(f, connection):
+    """A cheap function turning a Python value into what the driver takes for column `f`."""
+    kind = f.get_internal_type()
+    if kind == "JSONField":
+        return lambda value: None if value is None else json.dumps(value, cls=f.encoder)
+    if kind == "DateTimeField" and connection.vendor == "sqlite":
+        # Django keeps naive UTC text in SQLite.
+        return lambda value: value.astimezone(_UTC).replace(tzinfo=None).isoformat(" ")
+    if kind in ("BooleanField", "CharField", "TextField", "IntegerField", "BigIntegerField", "ForeignKey"):
+        return lambda value: value
+    if kind in ("PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField"):
+        return lambda value: value
+    return lambda value: f.get_db_prep_save(value, connection)
+
+
+def _copy_value(f, value, connection):
+    if f.get_internal_type() == "JSONField":
+        return None if value is None else json.dumps(value, cls=f.encoder)  # COPY text: JSON as text
+    return f.get_db_prep_save(value, connection)
 
 
 def update(model, objects: list, names: list[str]) -> None:
@@ -402,13 +430,6 @@ def update(model, objects: list, names: list[str]) -> None:
         cursor.executemany(
             f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s", rows
         )
-
-
-def _pg_value(f, obj, connection):
-    value = getattr(obj, f.attname)
-    if f.get_internal_type() == "JSONField":
-        return None if value is None else json.dumps(value, cls=f.encoder)  # COPY text: JSON as text
-    return f.get_db_prep_save(value, connection)
 
 
 def configure() -> None:
