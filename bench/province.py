@@ -61,8 +61,9 @@ class Province:
 
 
 def build(
-    *, answers: int = 1000, departments: int = 45, units: int = 10, audit: int = 0, seed: int = 11, verbose=False
-) -> Province:
+    *, answers: int = 1000, departments: int = 45, units: int = 10, tasks: int = TASKS_PER_PLAN, audit: int = 0,
+    seed: int = 11, verbose=False,
+) -> Province:  # fmt: skip
     """Load the province into the current (migrated, empty) database and say where it is."""
     from django.db import transaction
     from django.test.utils import override_settings
@@ -71,10 +72,10 @@ def build(
     # passwords hashed the cheap way: a dozen PBKDF2 hashes take a quarter of the build here.
     fast_hash = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with transaction.atomic(), fast_hash:
-        return _build(answers, departments, units, audit, seed, verbose)
+        return _build(answers, departments, units, tasks, audit, seed, verbose)
 
 
-def _build(answers: int, departments: int, units: int, audit: int, seed: int, verbose: bool) -> Province:
+def _build(answers: int, departments: int, units: int, tasks: int, audit: int, seed: int, verbose: bool) -> Province:
     from django.core.management import call_command, get_commands
 
     from parindex.core.management.commands.seed_demo import Command as SeedDemo
@@ -98,8 +99,8 @@ def _build(answers: int, departments: int, units: int, audit: int, seed: int, ve
     orgs = _departments(departments, units)
     result.departments = [o.pk for o in orgs]
     step(f"{len(orgs)} departments with their units")
-    _plans(orgs, seed)
-    step(f"plans of {TASKS_PER_PLAN} tasks")
+    _plans(orgs, tasks, seed)
+    step(f"plans of {tasks} tasks")
     result.round_id, result.assessment_id = _round(orgs)
     step("round: self-scored, appraised, published")
     result.campaign_id = _surveys(orgs, answers, seed)
@@ -157,7 +158,7 @@ def _coordinator(organization):
     return demo_coordinator(organization)
 
 
-def _plans(orgs, seed: int) -> None:
+def _plans(orgs, tasks: int, seed: int) -> None:
     """One annual plan per department through the import service (its bulk path), then a
     deterministic history of work done, as the demo plans have, in one bulk UPDATE."""
     from parindex.organizations.models import Organization
@@ -187,7 +188,7 @@ def _plans(orgs, seed: int) -> None:
                 timing="", deadline_rule=rules[i % len(rules)], lead_ids=[units[i % len(units)]],
                 coordinating_ids=[units[(i + 1) % len(units)], units[(i + 2) % len(units)]],
             )
-            for i in range(TASKS_PER_PLAN)
+            for i in range(tasks)
         ]  # fmt: skip
         fields = PlanFields(
             organization_id=department.pk, year=YEAR, kind=PlanKind.ANNUAL,
