@@ -200,9 +200,7 @@ def year_results(*, organization_id: int, year: int) -> YearResults | None:
     campaigns = list(Campaign.objects.filter(organization_id=organization_id, ends_on__year=year).order_by("ends_on"))
     if not campaigns:
         return None
-    pooled = Counts(
-        ResponseTally.objects.filter(campaign__in=campaigns).aggregate(**SUMS)[f"sum_{c}"] for c in COUNT_COLUMNS
-    )
+    pooled = _counts(ResponseTally.objects.filter(campaign__in=campaigns).aggregate(**SUMS))
     latest = campaigns[-1]
     n, pooled_sipas = _sipas_of(pooled, latest)
     return YearResults(campaigns, n, pooled.table(latest.min_n), pooled_sipas)

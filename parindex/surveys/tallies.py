@@ -69,12 +69,11 @@ def _share(values: dict) -> tuple[Key, tuple[int, ...], list]:
     return key, vector, [str(choice) for choice in values["improvements"] or []]
 
 
-def stored_state(pk: int, response_model=None) -> State | None:
+def stored_state(pk: int) -> State | None:
     """The answer as the database holds it, its row locked until the transaction ends (PostgreSQL)."""
     from parindex.surveys.models import Response
 
-    model = response_model or Response
-    row = model.objects.select_for_update(of=("self",)).filter(pk=pk).values_list(*FIELDS).first()
+    row = Response.objects.select_for_update(of=("self",)).filter(pk=pk).values_list(*FIELDS).first()
     return State(dict(zip(FIELDS, row, strict=True))) if row else None
 
 
@@ -144,10 +143,13 @@ def _key_params(key) -> list:
     return [campaign_id, point_id, channel, connection.ops.adapt_datefield_value(day), paper]
 
 
-def _upsert(totals: dict, choices: dict, *, tally_model=None, improvement_model=None) -> None:
-    from parindex.surveys.models import ImprovementTally, ResponseTally
+def _upsert(totals: dict, choices: dict) -> None:
+    """Add the signed counts to their groups' rows, creating missing rows: the database does each
+    `x = x + excluded.x`, so concurrent writers add up. Rows go in key order, so two writers
+    touching the same groups lock them in the same order and never deadlock."""
+    from parindex.surveys.models import ImprovementTally as improvement_model
+    from parindex.surveys.models import ResponseTally as tally_model
 
-    tally_model, improvement_model = tally_model or ResponseTally, improvement_model or ImprovementTally
     totals = {key: vector for key, vector in totals.items() if any(vector)}
     choices = {key: count for key, count in choices.items() if count}
     if not totals and not choices:
@@ -161,17 +163,17 @@ def _upsert(totals: dict, choices: dict, *, tally_model=None, improvement_model=
             cursor.executemany(
                 f"INSERT INTO {table} ({_columns(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
                 f"ON CONFLICT ({_columns(KEY_COLUMNS)}) DO UPDATE SET {updates}",
-                [[*_key_params(key), *vector] for key, vector in totals.items()],
+                [[*_key_params(key), *vector] for key, vector in sorted(totals.items())],
             )
         if choices:
             table = _table(improvement_model)
             columns = (*KEY_COLUMNS, "choice", "count")
-            count = connection.ops.quote_name("count")
+            column = connection.ops.quote_name("count")
             cursor.executemany(
                 f"INSERT INTO {table} ({_columns(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
                 f"ON CONFLICT ({_columns((*KEY_COLUMNS, 'choice'))}) "
-                f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
-                [[*_key_params(key[:5]), key[5], count] for key, count in choices.items()],
+                f"DO UPDATE SET {column} = {table}.{column} + excluded.{column}",
+                [[*_key_params(key[:5]), key[5], count] for key, count in sorted(choices.items())],
             )
 
 

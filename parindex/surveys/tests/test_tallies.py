@@ -300,3 +300,29 @@ def test_the_command_rebuilds_all_or_one_campaign(campaign):
     ResponseTally.objects.filter(campaign=campaign).update(answers=999)
     call_command("rebuild_survey_tallies", campaign=campaign.pk, stdout=out)
     assert snapshot() == everything
+
+
+def test_the_tables_take_the_same_few_queries_however_many_answers(campaign):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> list[int]:
+        counts = []
+        for read in (
+            lambda: campaign_results(campaign=campaign),
+            lambda: quarter_results(campaign=campaign, quarter=Quarter(2025, 2)),
+            lambda: year_results(organization_id=campaign.organization_id, year=2025),
+            lambda: campaign_trend(organization_id=campaign.organization_id),
+        ):
+            with CaptureQueriesContext(connection) as captured:
+                read()
+            counts.append(len(captured))
+        return counts
+
+    rng = random.Random(5)
+    submit(campaign, rng)
+    few = queries()
+    for _ in range(60):
+        submit(campaign, rng)
+    assert queries() == few
+    assert few == [2, 3, 2, 2]
