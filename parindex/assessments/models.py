@@ -57,8 +57,8 @@ class Assessment(BaseModel):
     state = models.CharField("Trạng thái", max_length=16, choices=State.choices, default=State.DRAFT)
     # The roll-ups of the answers (totals.py), refreshed in the transaction of every write that
     # changes a point: the ranking, results and what-if read them instead of a score tree per
-    # department. `scores_version` counts those writes (0: never computed, e.g. rows loaded in bulk
-    # before `rebuild_assessment_totals`), and names the content of the assessment's reports.
+    # department. `scores_version` counts those writes and every other write to the answers or the
+    # state (0: never computed, e.g. rows loaded in bulk before `rebuild_assessment_totals`).
     self_total = models.DecimalField("Tổng điểm tự chấm", max_digits=9, decimal_places=2, default=0)
     round1_total = models.DecimalField("Tổng điểm thẩm định vòng 1", max_digits=9, decimal_places=2, default=0)
     final_total = models.DecimalField("Tổng điểm kết quả", max_digits=9, decimal_places=2, default=0)

@@ -71,6 +71,12 @@ def leaf_points(answer: Answer | None, criterion: Criterion) -> dict[str, Decima
     return totals.leaf_columns(criterion.scoring, answer.self_points, answer.appraised_1, answer.appraised_2)
 
 
+# What the sheet, its page, exports and the remediation plan read of a criterion; the long texts
+# (official rule text, evidence guidance, timing, notes) are for the answer panel, which loads its own.
+SHEET_CRITERION_FIELDS = ("criteria_set_id", "parent_id", "code", "position", "level", "title", "max_points", "signed",
+                          "scoring", "rule", "updated_at")  # fmt: skip
+
+
 @dataclass
 class _SheetData:
     """What a sheet is built from, kept so a what-if can rebuild it without a query."""
@@ -90,9 +96,9 @@ def _sheet_data(assessment: Assessment) -> _SheetData:
     )
     counts = dict(links.values("criterion_id").annotate(n=Count("evidence_id")).values_list("criterion_id", "n"))
     return _SheetData(
-        criteria=list(criteria_set.criteria.order_by("position")),
+        criteria=list(criteria_set.criteria.order_by("position").only(*SHEET_CRITERION_FIELDS)),
         assignments=effective_assignments(criteria_set),
-        answers={a.criterion_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")},
+        answers={a.criterion_id: a for a in Answer.objects.filter(assessment=assessment)},
         evidence_counts=counts,
     )
 

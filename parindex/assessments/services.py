@@ -129,9 +129,9 @@ def leaf_criteria(criteria_set) -> list[Criterion]:
 
 def assessment_totals_refresh(*, assessment_id: int) -> None:
     """Store the assessment's totals and indices as its answers now give them, and count the
-    write. Every write that changes a point (or what the reports print) calls this in its own
-    transaction. The row lock comes before the answers are read: two saves on one assessment
-    then refresh one after the other, and the second sees the first's answer."""
+    write. Every write to the answers or the state calls this inside its own transaction. The
+    row lock comes before the answers are read: two saves on one assessment then refresh one
+    after the other, and the second sees the first's answer."""
     with transaction.atomic():
         list(Assessment.objects.select_for_update().filter(pk=assessment_id).values_list("pk"))
         fields = totals.totals_by_assessment(Assessment, Criterion, Answer, [assessment_id])[assessment_id]
@@ -489,7 +489,7 @@ def assessment_transition(
         raise ApplicationError(ERR_SKIP.format(current=State(current).label, target=State(to_state).label))
     Transition.objects.create(assessment=assessment, from_state=current, to_state=to_state, by=by, note=note)
     assessment.state = to_state
-    # No point changes with the state, but the version names what the reports print.
+    # No point changes with the state; the version counts the write.
     assessment_totals_refresh(assessment_id=assessment.pk)
 
 
@@ -528,7 +528,7 @@ def _signed(criterion: Criterion) -> bool:
 def reply_save(*, answer: Answer, reply: str, expected_version: int, by, today: date) -> None:
     enforce(Action.REPLY, assessment=answer.assessment, by=by, today=today, answer=answer)
     _claim(answer, expected_version, by, reply=reply)
-    assessment_totals_refresh(assessment_id=answer.assessment_id)  # the reports print the reply
+    assessment_totals_refresh(assessment_id=answer.assessment_id)  # no point changed: counts the write
 
 
 def evidence_criteria(assessment: Assessment, rights) -> list[Criterion]:

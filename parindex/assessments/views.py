@@ -463,16 +463,11 @@ def assessment_export(request, pk: int, fmt: str):
     assessment, rights = assessment_for(request, pk)
     if not policy.allows(Action.EXPORT, rights=rights, facts=services.facts_for(assessment)):
         raise PermissionDenied
-    sheet = selectors.sheet_for(assessment=assessment)
-    makers = {
-        "xlsx": exports.sheet_xlsx,
-        "docx": exports.report_docx,
-        "pdf": exports.report_pdf,
-        "zip": exports.evidence_zip,
-    }
+    makers = {"xlsx": exports.sheet_xlsx, "docx": exports.report_docx, "pdf": exports.report_pdf,
+              "zip": exports.evidence_zip}  # fmt: skip
     if fmt not in makers:
         raise Http404
-    return makers[fmt](assessment, sheet)
+    return makers[fmt](assessment, selectors.sheet_for(assessment=assessment))
 
 
 @login_required

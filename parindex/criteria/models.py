@@ -105,6 +105,9 @@ class Criterion(BaseModel):
     unresolved_lead = models.JSONField("Chủ trì chưa xác định", default=list, blank=True)
     unresolved_coordinating = models.JSONField("Phối hợp chưa xác định", default=list, blank=True)
 
+    # (rule, max_points, compiled rule) as compiled_rule() last saw them; not a field.
+    _compiled_rule: tuple | None = None
+
     class Meta:
         verbose_name = "Tiêu chí"
         verbose_name_plural = "Tiêu chí"
@@ -130,11 +133,11 @@ class Criterion(BaseModel):
         updated_at still recompiles), and held on the instance while its rule and maximum are the
         same objects, so a loop over many answers of one criterion pays a lookup, not a
         compilation. Raises RuleError like compile_rule()."""
-        held = self.__dict__.get("_compiled_rule")
+        held = self._compiled_rule
         if held is not None and held[0] is self.rule and held[1] is self.max_points:
             return held[2]
         compiled = RULES.get((self.pk, self.updated_at), self.rule, self.max_or_zero)
-        self.__dict__["_compiled_rule"] = (self.rule, self.max_points, compiled)
+        self._compiled_rule = (self.rule, self.max_points, compiled)
         return compiled
 
 
