@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from parindex.core.permissions import perm_required
-from parindex.core.selectors import audit_entries, audit_rows
+from parindex.core.selectors import audit_page, audit_rows
 from parindex.core.working_year import SESSION_KEY, parse_year
 from parindex.organizations.access import access_for
 from parindex.organizations.permissions import Perm, Role
@@ -43,6 +42,7 @@ def dashboard(request):
 
 
 DASHBOARD_PLANS = 6
+AUDIT_PAGE_SIZE = 50
 
 
 def _plans_at_a_glance(request, access) -> list:
@@ -82,5 +82,5 @@ def year_switch(request):
 def audit_log(request):
     access = access_for(request)
     scope = None if access.is_superuser else access.org_ids_with(Perm.AUDIT_VIEW)
-    page = Paginator(audit_entries(org_ids=scope), 50).get_page(request.GET.get("trang"))
-    return render(request, "core/audit_log.html", {"page": page, "rows": audit_rows(list(page))})
+    page = audit_page(org_ids=scope, number=request.GET.get("trang"), size=AUDIT_PAGE_SIZE)
+    return render(request, "core/audit_log.html", {"page": page, "rows": audit_rows(page.rows)})
