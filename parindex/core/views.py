@@ -12,7 +12,7 @@ from parindex.core.selectors import audit_page, audit_rows
 from parindex.core.working_year import SESSION_KEY, parse_year
 from parindex.organizations.access import access_for
 from parindex.organizations.permissions import Perm, Role
-from parindex.plans.selectors import my_work, plans_with_progress
+from parindex.plans.selectors import my_work_counts, plans_with_progress
 from parindex.surveys.selectors import dashboard_satisfaction
 
 
@@ -60,10 +60,9 @@ def _my_work_at_a_glance(request, access) -> dict[str, int] | None:
     """For people who carry out tasks: how many of their occurrences are late or due this week."""
     if not access.has(Perm.TASK_WORK):
         return None
-    buckets = my_work(
+    return my_work_counts(
         unit_ids=access.member_unit_ids(Perm.TASK_WORK), year=request.working_year, today=timezone.localdate()
     )
-    return {key: len(buckets[key]) for key in ("overdue", "due_soon", "upcoming")}
 
 
 @require_POST
