@@ -88,13 +88,14 @@ def _queries(client, url):
     return response.content.decode(), len(captured)
 
 
-@pytest.mark.parametrize("sparse_limit", [20_000, 10], ids=["few entries in scope", "many entries in scope"])
-def test_it_pages_many_entries_newest_first_without_counting_them(login_as, monkeypatch, sparse_limit):
+@pytest.mark.parametrize("by_time", [False, True], ids=["organization index", "time index"])
+def test_it_pages_many_entries_newest_first_without_counting_them(login_as, monkeypatch, by_time):
     """Both ways to a page (the organization index, or the time index when entries in scope are
     many) give the same pages; other departments' entries never show; queries do not grow."""
     from parindex.core import selectors
 
-    monkeypatch.setattr(selectors, "AUDIT_SPARSE_SCOPE", sparse_limit)
+    if by_time:
+        monkeypatch.setattr(selectors, "_organization_index_serves", lambda wanted: False)
     client = login_as("admin")
     own, other = Organization.objects.get(code="bp-stnmt-tt"), Organization.objects.get(code="kh-stnmt-tt")
     _log(60, own)
@@ -120,3 +121,21 @@ def test_it_pages_many_entries_newest_first_without_counting_them(login_as, monk
     beyond = client.get(url + "?trang=999").content.decode()
     assert "Chưa có thay đổi nào" in beyond
     assert "Sau ›" not in beyond
+
+
+def test_on_sqlite_a_scope_with_many_entries_walks_the_time_index(monkeypatch):
+    from django.db import connection
+
+    from parindex.core import selectors
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's planner chooses from its statistics")
+    from auditlog.models import LogEntry
+
+    own = Organization.objects.get(code="bp-stnmt-tt")
+    seeded = LogEntry.objects.filter(additional_data__organization_id=own.pk).count()
+    monkeypatch.setattr(selectors, "AUDIT_SPARSE_SCOPE", seeded + 30)
+    _log(29, own)
+    assert selectors._organization_index_serves([own.pk])
+    _log(1, own, start=29)
+    assert not selectors._organization_index_serves([own.pk])
