@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,11 +8,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from parindex.core.permissions import perm_required
-from parindex.core.selectors import audit_entries, audit_rows
+from parindex.core.selectors import audit_page, audit_rows
 from parindex.core.working_year import SESSION_KEY, parse_year
 from parindex.organizations.access import access_for
 from parindex.organizations.permissions import Perm, Role
-from parindex.plans.selectors import my_work, plans_with_progress
+from parindex.plans.selectors import my_work_counts, plans_with_progress
 from parindex.surveys.selectors import dashboard_satisfaction
 
 
@@ -43,6 +42,7 @@ def dashboard(request):
 
 
 DASHBOARD_PLANS = 6
+AUDIT_PAGE_SIZE = 50
 
 
 def _plans_at_a_glance(request, access) -> list:
@@ -60,10 +60,9 @@ def _my_work_at_a_glance(request, access) -> dict[str, int] | None:
     """For people who carry out tasks: how many of their occurrences are late or due this week."""
     if not access.has(Perm.TASK_WORK):
         return None
-    buckets = my_work(
+    return my_work_counts(
         unit_ids=access.member_unit_ids(Perm.TASK_WORK), year=request.working_year, today=timezone.localdate()
     )
-    return {key: len(buckets[key]) for key in ("overdue", "due_soon", "upcoming")}
 
 
 @require_POST
@@ -82,5 +81,5 @@ def year_switch(request):
 def audit_log(request):
     access = access_for(request)
     scope = None if access.is_superuser else access.org_ids_with(Perm.AUDIT_VIEW)
-    page = Paginator(audit_entries(org_ids=scope), 50).get_page(request.GET.get("trang"))
-    return render(request, "core/audit_log.html", {"page": page, "rows": audit_rows(list(page))})
+    page = audit_page(org_ids=scope, number=request.GET.get("trang"), size=AUDIT_PAGE_SIZE)
+    return render(request, "core/audit_log.html", {"page": page, "rows": audit_rows(page.rows)})

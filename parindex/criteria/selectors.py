@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 
 from parindex.criteria.document import CriterionRow, SetDocument
 from parindex.criteria.models import AssignmentRole, CriteriaSet, Criterion, CriterionAssignment, SetStatus
@@ -132,6 +132,7 @@ class CriterionView:
     lead_names: list[str] = field(default_factory=list)
     coordinating_names: list[str] = field(default_factory=list)
     assigned_org_ids: set[int] = field(default_factory=set)
+    roles: dict[int, str] = field(default_factory=dict)  # organization id → role
 
     # A province's set lists, per criterion, the units of every department (45 × 4 names, 450 kB
     # for the page): the set's page names a few per role, the criterion's page names them all.
@@ -159,11 +160,17 @@ def _assignments(org_ids: set[int] | None) -> QuerySet[CriterionAssignment]:
 
 def criteria_tree(*, criteria_set: CriteriaSet, org_ids: set[int] | None = None) -> list[CriterionView]:
     """All criteria in document order with depth and assigned unit names (3 queries); with
-    `org_ids`, only the assignments of those organizations."""
-    criteria = list(
-        criteria_set.criteria.order_by("position").prefetch_related(Prefetch("assignments", _assignments(org_ids)))
-    )
+    `org_ids`, only the assignments of those organizations. Assignments come as plain rows: a
+    province's set carries 15,000 of them, and as model instances they took a second a page."""
+    criteria = list(criteria_set.criteria.order_by("position"))
     tree = organization_tree(year=criteria_set.year)
+    assignments = defaultdict(list)
+    for criterion_id, organization_id, role in (
+        _assignments(org_ids)
+        .filter(criterion__criteria_set=criteria_set)
+        .values_list("criterion_id", "organization_id", "role")
+    ):
+        assignments[criterion_id].append((organization_id, role))
     parents = {c.parent_id for c in criteria}
     rows = []
     for criterion in criteria:
@@ -175,12 +182,13 @@ def criteria_tree(*, criteria_set: CriteriaSet, org_ids: set[int] | None = None)
             if criterion.pk not in parents
             else "",
         )
-        for assignment in criterion.assignments.all():
-            node = tree.nodes.get(assignment.organization_id)
-            name = (node.short_name or node.name) if node else f"#{assignment.organization_id}"
-            target = view.lead_names if assignment.role == AssignmentRole.LEAD else view.coordinating_names
+        for organization_id, role in assignments[criterion.pk]:
+            node = tree.nodes.get(organization_id)
+            name = (node.short_name or node.name) if node else f"#{organization_id}"
+            target = view.lead_names if role == AssignmentRole.LEAD else view.coordinating_names
             target.append(name)
-            view.assigned_org_ids.add(assignment.organization_id)
+            view.roles[organization_id] = role
+        view.assigned_org_ids = set(view.roles)
         view.lead_names += criterion.unresolved_lead
         view.coordinating_names += criterion.unresolved_coordinating
         rows.append(view)
@@ -210,14 +218,13 @@ class MatrixRow:
 
 
 def assignment_matrix_rows(*, criteria_set: CriteriaSet, units: list[TreeNode]) -> list[MatrixRow]:
-    """Every criterion with the role of each unit, from the assignments criteria_tree prefetched
-    for those units only (a province's set: the other departments' assignments are theirs)."""
+    """Every criterion with the role of each unit, from the assignments criteria_tree read for
+    those units only (a province's set: the other departments' assignments are theirs)."""
     rows = criteria_tree(criteria_set=criteria_set, org_ids={u.org_id for u in units})
     matrix = []
     for row in rows:
-        roles = {a.organization_id: a.role for a in row.criterion.assignments.all()}
         code = row.criterion.code
-        cells = [MatrixCell(f"{code}-{unit.code}", unit, roles.get(unit.org_id, "")) for unit in units]
+        cells = [MatrixCell(f"{code}-{unit.code}", unit, row.roles.get(unit.org_id, "")) for unit in units]
         matrix.append(MatrixRow(row, cells))
     return matrix
 

@@ -4,10 +4,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from parindex.criteria.models import AssignmentRole
-from parindex.engine.deadlines import STATUS_LABELS, completion_ratio, days_late, describe, occurrence_status
+from parindex.engine.deadlines import (
+    DUE_SOON_DAYS,
+    STATUS_LABELS,
+    completion_ratio,
+    days_late,
+    describe,
+    occurrence_status,
+)
 from parindex.plans.models import (
     CalendarDay,
     ExtensionRequest,
@@ -73,11 +80,12 @@ def _split_reviews(occurrences, today: date) -> tuple[list[Occurrence], dict[int
 
 
 def plans_visible(*, org_ids: frozenset[int], year: int) -> QuerySet[Plan]:
-    """Plans of the organizations in scope, plus plans with a task assigned to one of them."""
+    """Plans of the organizations in scope, plus plans with a task assigned to one of them (a
+    subquery: a join through tasks and units would repeat a plan per assigned task, then DISTINCT)."""
+    assigned = TaskUnit.objects.filter(organization_id__in=org_ids).values("task__plan_id")
     return (
         Plan.objects.filter(year=year)
-        .filter(Q(organization_id__in=org_ids) | Q(tasks__units__organization_id__in=org_ids))
-        .distinct()
+        .filter(Q(organization_id__in=org_ids) | Q(pk__in=assigned))
         .select_related("organization")
     )
 
@@ -93,18 +101,30 @@ class PlanProgress:
         return round(self.done * 100 / self.due) if self.due else None
 
 
+def _progress_counts(today: date) -> dict[str, Count]:
+    """engine.deadlines' completion ratio as SQL counts, over deadline occurrences (not review
+    points): done is done on time or late (done_on set), overdue is not done and past due, and
+    due is their sum; test_progress_in_sql holds the two to the same figures."""
+    return {
+        "done": Count("pk", filter=Q(done_on__isnull=False)),
+        "overdue": Count("pk", filter=Q(done_on__isnull=True, due__lt=today)),
+    }
+
+
 def plans_progress(*, plan_ids: list[int], today: date) -> dict[int, PlanProgress]:
-    """Done / due and overdue per plan, in one query for any number of plans (plan list, dashboard)."""
-    statuses: dict[int, list[str]] = defaultdict(list)
-    rows = Occurrence.objects.filter(task__plan_id__in=plan_ids, review=False).values_list(
-        "task__plan_id", "due", "done_on"
+    """Done / due and overdue per plan, counted by the database in one query for any number of
+    plans (plan list, dashboard)."""
+    rows = (
+        Occurrence.objects.filter(task__plan_id__in=plan_ids, review=False)
+        .values("task__plan_id")
+        .annotate(**_progress_counts(today))
+        .order_by()
     )
-    for plan_id, due, done_on in rows:
-        statuses[plan_id].append(occurrence_status(due, done_on, today))
+    counts = {row["task__plan_id"]: row for row in rows}
     progress = {}
     for plan_id in plan_ids:
-        done, due = completion_ratio(statuses[plan_id])
-        progress[plan_id] = PlanProgress(done, due, statuses[plan_id].count("overdue"))
+        row = counts.get(plan_id, {"done": 0, "overdue": 0})
+        progress[plan_id] = PlanProgress(row["done"], row["done"] + row["overdue"], row["overdue"])
     return progress
 
 
@@ -121,15 +141,30 @@ def _occurrences() -> QuerySet[Occurrence]:
     )
 
 
+def _my_occurrences(unit_ids: set[int], year: int) -> QuerySet[Occurrence]:
+    """Occurrences of the year's tasks assigned to any of the units, each once (a subquery, not
+    a join that repeats a task per assigned unit and needs DISTINCT)."""
+    assigned = TaskUnit.objects.filter(organization_id__in=unit_ids).values("task_id")
+    return _occurrences().filter(task_id__in=assigned, task__plan__year=year)
+
+
+def my_work_counts(*, unit_ids: set[int], year: int, today: date) -> dict[str, int]:
+    """How many of "Việc của tôi"'s deadlines are overdue, due within DUE_SOON_DAYS, or due within
+    UPCOMING_DAYS after that: the buckets of my_work, counted by the database (the dashboard)."""
+    open_deadlines = Q(review=False, done_on__isnull=True)
+    soon, horizon = today + timedelta(days=DUE_SOON_DAYS), today + timedelta(days=UPCOMING_DAYS)
+    assigned = TaskUnit.objects.filter(organization_id__in=unit_ids).values("task_id")
+    return Occurrence.objects.filter(task_id__in=assigned, task__plan__year=year).aggregate(
+        overdue=Count("pk", filter=open_deadlines & Q(due__lt=today)),
+        due_soon=Count("pk", filter=open_deadlines & Q(due__gte=today, due__lte=soon)),
+        upcoming=Count("pk", filter=open_deadlines & Q(due__gt=soon, due__lte=horizon)),
+    )
+
+
 def my_work(*, unit_ids: set[int], year: int, today: date) -> dict[str, list[OccurrenceRow]]:
     """Occurrences of tasks assigned to the user's units, in the buckets "Việc của tôi" shows;
     open-ended tasks appear once, in "review", with their current review point."""
-    occurrences = (
-        _occurrences()
-        .filter(task__units__organization_id__in=unit_ids, task__plan__year=year)
-        .distinct()
-        .order_by("due", "task__position")
-    )
+    occurrences = _my_occurrences(unit_ids, year).order_by("due", "task__position")
     buckets: dict[str, list[OccurrenceRow]] = {
         "overdue": [], "due_soon": [], "upcoming": [], "later": [], "event": [], "review": [], "done": []
     }  # fmt: skip
@@ -262,8 +297,8 @@ def occurrences_completion(pairs, today: date) -> tuple[int, int]:
 
 
 def plan_completion_ratio(*, plan: Plan, today: date) -> tuple[int, int]:
-    pairs = Occurrence.objects.filter(task__plan=plan, review=False).values_list("due", "done_on")
-    return occurrences_completion(pairs, today)
+    progress = plans_progress(plan_ids=[plan.pk], today=today)[plan.pk]
+    return progress.done, progress.due
 
 
 def extension_requests_pending(*, org_ids: frozenset[int]) -> QuerySet[ExtensionRequest]:
