@@ -1,11 +1,12 @@
 """Page benchmark at province scale (issue 11): for every page and export of the issue's table,
 p50 / p95 over BENCH_REQUESTS requests (30; BENCH_SLOW_REQUESTS, 10, for the PDF / DOCX / XLSX
 exports; fewer when a page has used up BENCH_PAGE_SECONDS), the SQL queries of one request, the
-response size, the worker's memory, and the ratio of the p95 to `/healthz`'s p95 measured in the
-same process; for each number of survey answers in BENCH_SIZES ("1000,10000,100000"), each on
-its own fresh database built by bench/province.py (PostgreSQL when DATABASE_URL points at it,
-else SQLite under var/bench/). Then the growth of every ratio from the smallest size to the
-largest, ĐẠT / CHƯA ĐẠT against the goals, and the survey XLSX against xlsxwriter alone.
+response size, the worker's peak memory, and the ratio of the p95 to `/healthz`'s p95 measured in
+the same process (an anonymous client, between the pages too); for each number of survey answers
+in BENCH_SIZES ("1000,10000,100000"), each on its own fresh database built by bench/province.py
+(PostgreSQL when DATABASE_URL points at it, else SQLite under var/bench/). Then the growth of
+every ratio from the smallest size to the largest, ĐẠT / CHƯA ĐẠT against the goals, and the
+survey XLSX against xlsxwriter alone.
 
 Every size runs in a child process (`pages.py --size N`, which prints one JSON line last), so
 each has its own database connection settings and its memory figures are its own."""
@@ -32,7 +33,8 @@ import province  # noqa: E402
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
 SLOW_REQUESTS = int(os.environ.get("BENCH_SLOW_REQUESTS", "10"))
 PAGE_SECONDS = float(os.environ.get("BENCH_PAGE_SECONDS", "90"))  # then stop (at least 3 requests)
-HEALTHZ_REQUESTS = 200
+HEALTHZ_REQUESTS = 100  # at the start and at the end, and HEALTHZ_BETWEEN before every page:
+HEALTHZ_BETWEEN = 20  # on a shared, noisy machine the reference then samples the same moments
 DEPARTMENTS = int(os.environ.get("BENCH_DEPARTMENTS", "45"))
 RATIO_GOAL, GROWTH_GOAL = 20.0, 1.5
 XLSX_GOAL, XLSX_MEMORY_GOAL_MB = 3.0, 200
@@ -115,9 +117,9 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18]
 
 
-def healthz(client) -> list[float]:
+def healthz(client, count: int = HEALTHZ_REQUESTS) -> list[float]:
     timings = []
-    for _ in range(HEALTHZ_REQUESTS):
+    for _ in range(count):
         start = time.perf_counter()
         client.get("/healthz")
         timings.append(time.perf_counter() - start)
@@ -159,6 +161,7 @@ def measure_size(size: int) -> dict:
     reference = healthz(anonymous)
     rows = []
     for label, username, method, url, data, slow in pages(built):
+        reference += healthz(anonymous, HEALTHZ_BETWEEN)
         client = client_for(username)
         status, size_bytes = fetch(client, method, url, data)  # warm-up, and the page must work
         assert status == 200, f"{label}: {url} answered {status}"
