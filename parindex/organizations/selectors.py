@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Max, Q, QuerySet
 
 from parindex.criteria.models import CriterionAssignment
@@ -16,7 +17,34 @@ def versions_valid_in(*, year: int) -> QuerySet[OrganizationVersion]:
     )
 
 
+# Every page needs the year's tree (permissions, names, navigation); building it from ~500 rows
+# took a third of a light page. Each process keeps the trees it built, and uses one only while
+# the organizations' stamp (read from the database, so every worker sees a change) is unchanged.
+_trees: dict[int, tuple[tuple, OrgTree]] = {}
+
+
+def _organizations_stamp() -> tuple:
+    versions, organizations = OrganizationVersion._meta.db_table, Organization._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {versions}), (SELECT MAX(id) FROM {versions}),"
+            f" (SELECT MAX(updated_at) FROM {versions}), (SELECT COUNT(*) FROM {organizations}),"
+            f" (SELECT MAX(updated_at) FROM {organizations})"
+        )
+        return cursor.fetchone()
+
+
 def organization_tree(*, year: int) -> OrgTree:
+    stamp = _organizations_stamp()
+    cached = _trees.get(year)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    tree = _build_tree(year)
+    _trees[year] = (stamp, tree)
+    return tree
+
+
+def _build_tree(year: int) -> OrgTree:
     rows = versions_valid_in(year=year).values_list(
         "organization_id",
         "organization__code",
