@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import segno
@@ -13,6 +14,7 @@ from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from parindex.core.document_cache import cached_document, layout_digest
 from parindex.core.pdf import register_fonts
 from parindex.engine.numbers import fmt
 from parindex.engine.survey import ELEMENTS
@@ -78,7 +80,23 @@ def _percent(value) -> str:
     return "—" if value is None else fmt(value, 2)
 
 
+LAYOUT = layout_digest(__file__)
+
+
 def _results_pdf(*, document_title: str, heading: list[str], results, campaign, sources: list[str]) -> bytes:
+    """The report, kept as a file while what it prints is unchanged (a report of 10⁵ answers is
+    a few aggregate queries away; laying the PDF out was most of the request). One file per
+    campaign and heading (its period, its service points): newer figures replace older ones."""
+    printed = (LAYOUT, register_fonts(), document_title, heading, results, campaign.target, sources)
+    owner = f"{campaign.pk}_{hashlib.sha256(repr(heading).encode()).hexdigest()[:8]}"
+    return cached_document(
+        "survey-reports", owner, "pdf", printed,
+        lambda: _build_results_pdf(document_title=document_title, heading=heading, results=results,
+                                   campaign=campaign, sources=sources),
+    )  # fmt: skip
+
+
+def _build_results_pdf(*, document_title: str, heading: list[str], results, campaign, sources: list[str]) -> bytes:
     """One report layout for a campaign and for a quarter: n, SIPAS against the target, every
     element's index, months, service points, channels, comments and what to improve first."""
     from reportlab.lib.styles import ParagraphStyle

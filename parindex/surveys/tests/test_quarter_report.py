@@ -13,7 +13,7 @@ from django.utils import timezone
 from parindex.accounts.models import User
 from parindex.core.errors import ApplicationError
 from parindex.organizations.models import Organization
-from parindex.surveys import services
+from parindex.surveys import posters, services
 from parindex.surveys.models import Response
 from parindex.surveys.selectors import Quarter, campaign_results, quarter_results
 from parindex.surveys.tallies import rebuild
@@ -254,3 +254,48 @@ def test_a_service_point_name_with_markup_characters_prints_as_written(login_as,
     )
     assert response.status_code == 200
     assert "Quầy <1> & <b>" in pdf_text(response.content, tmp_path)
+
+
+# Reports kept as files: laid out once per content, served again, rebuilt for new figures; the
+# file never stands in for the permission check.
+QUARTER_1 = {"quy": "1", "nam": "2025"}
+
+
+@pytest.fixture
+def builds(monkeypatch, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # an empty cache: other tests' reports are not ours
+    counted = []
+    real = posters._build_results_pdf
+
+    def counting(**kwargs):
+        counted.append(kwargs["document_title"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(posters, "_build_results_pdf", counting)
+    return counted
+
+
+def test_an_unchanged_report_is_served_from_its_file_and_new_figures_rebuild_it(
+    login_as, campaign, answers, builds, tmp_path
+):
+    client = login_as("vanphong")
+    url = reverse("surveys:quarter_report", args=[campaign.pk])
+    first = client.get(url, QUARTER_1).content
+    again = client.get(url, QUARTER_1).content
+    assert again == first
+    assert len(builds) == 1
+    assert "n = 4 (trong đó 1 phiếu giấy" in pdf_text(first, tmp_path)
+
+    answer(campaign, local(2025, 2, 10, 9), [5, 5, 5, 5, 5], 5)
+    newer = pdf_text(client.get(url, QUARTER_1).content, tmp_path)
+    assert "n = 5 (trong đó 1 phiếu giấy" in newer
+    assert len(builds) == 2
+    client.get(reverse("surveys:campaign_report", args=[campaign.pk]))
+    assert len(builds) == 3  # the campaign's own report is another document
+
+
+def test_a_cached_report_is_still_refused_to_another_departments_coordinator(login_as, campaign, answers, builds):
+    url = reverse("surveys:campaign_report", args=[campaign.pk])
+    assert login_as("vanphong").get(url).status_code == 200  # built and kept
+    assert login_as("dn.vanphong").get(url).status_code in (403, 404)
+    assert len(builds) == 1
