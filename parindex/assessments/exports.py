@@ -257,8 +257,8 @@ def _first(cell):
     return cell.paragraphs[0]
 
 
-def report_docx_bytes(assessment, sheet, today=None) -> bytes:
-    head = letterhead(assessment, today)
+def report_docx_bytes(assessment, sheet, today=None, head: Letterhead | None = None) -> bytes:
+    head = head or letterhead(assessment, today)
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -345,7 +345,7 @@ def report_docx_bytes(assessment, sheet, today=None) -> bytes:
     return output.getvalue()
 
 
-def report_pdf_bytes(assessment, sheet, today=None) -> bytes:
+def report_pdf_bytes(assessment, sheet, today=None, head: Letterhead | None = None) -> bytes:
     from xml.sax.saxutils import escape
 
     from reportlab.lib import colors
@@ -355,7 +355,7 @@ def report_pdf_bytes(assessment, sheet, today=None) -> bytes:
     from reportlab.lib.units import cm
     from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    head = letterhead(assessment, today)
+    head = head or letterhead(assessment, today)
     regular, bold = register_fonts()
     italic, bold_italic = register_italic_fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=13, leading=17, alignment=TA_JUSTIFY,
@@ -459,7 +459,7 @@ def report_cached(kind: str, assessment, sheet, today=None) -> HttpResponse:
     try:
         content = path.read_bytes()
     except FileNotFoundError:
-        content = REPORT_MAKERS[kind](assessment, sheet, today)
+        content = REPORT_MAKERS[kind](assessment, sheet, today, head)  # the same queries as a kept file's
         _store(folder, path, content)
     return attachment(content, f"bao-cao-tu-danh-gia-{assessment.pk}.{kind}")
 
