@@ -3,16 +3,12 @@ Nghị định 30/2020 layout and as PDF, and the evidence package as a ZIP with
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
-import tempfile
 import zipfile
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
 import openpyxl
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from docx import Document
@@ -23,6 +19,7 @@ from docx.shared import Cm, Pt
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from parindex.assessments.models import Evidence
+from parindex.core.document_cache import cached_document, layout_digest
 from parindex.core.downloads import attachment
 from parindex.core.pdf import register_fonts, register_italic_fonts
 from parindex.core.spreadsheets import workbook_bytes
@@ -432,35 +429,22 @@ def report_pdf_bytes(assessment, sheet, today=None, head: Letterhead | None = No
     return output.getvalue()
 
 
-# A change to this module (the layout) must not serve reports laid out the old way.
-_LAYOUT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+LAYOUT = layout_digest(__file__)
+REPORTS = "reports"  # the folder under MEDIA_ROOT
 REPORT_MAKERS = {"docx": report_docx_bytes, "pdf": report_pdf_bytes}
 
 
-def _reports_dir() -> Path:
-    # Under MEDIA_ROOT, which no URL serves: the view checks permissions, then reads the file.
-    return Path(settings.MEDIA_ROOT) / "reports"
-
-
 def report_cached(kind: str, assessment, sheet, today=None) -> HttpResponse:
-    """The DOCX or PDF report, built once per content and kept as a file: the file is named by a
-    digest of everything the report prints (the letterhead with its date, the summary, every row,
-    the explanations) and of this module's layout, so the same digest can only mean the same
-    document. Keyed on content rather than on the assessment's version: a restored database (or a
-    rolled-back test) reuses ids and versions for different content. Reading the sheet costs a few
-    queries; building the document is what took seconds."""
+    """The DOCX or PDF report, built once per content (core.document_cache): what it prints is
+    the letterhead with its date, the summary, every row and the explanations. Reading the sheet
+    costs a few queries; building the document is what took seconds."""
     today = today or timezone.localdate()
     head = letterhead(assessment, today)
-    printed = (kind, _LAYOUT, astuple(head), _summary(sheet), _explanations(sheet),
+    printed = (kind, LAYOUT, astuple(head), _summary(sheet), _explanations(sheet),
                [(row.is_leaf, values) for row, values in _rows(sheet)])  # fmt: skip
-    key = hashlib.sha256(repr(printed).encode()).hexdigest()[:32]
-    folder = _reports_dir()
-    path = folder / f"{assessment.pk}-{key}.{kind}"
-    try:
-        content = path.read_bytes()
-    except FileNotFoundError:
-        content = REPORT_MAKERS[kind](assessment, sheet, today, head)  # the same queries as a kept file's
-        _store(folder, path, content)
+    content = cached_document(
+        REPORTS, str(assessment.pk), kind, printed, lambda: REPORT_MAKERS[kind](assessment, sheet, today)
+    )
     return attachment(content, f"bao-cao-tu-danh-gia-{assessment.pk}.{kind}")
 
 
@@ -470,23 +454,6 @@ def report_docx(assessment, sheet) -> HttpResponse:
 
 def report_pdf(assessment, sheet) -> HttpResponse:
     return report_cached("pdf", assessment, sheet)
-
-
-def _store(folder: Path, path: Path, content: bytes) -> None:
-    """Write atomically (a concurrent reader never sees half a file) and drop the assessment's
-    older reports of the same kind. A failure to write only costs the next request a rebuild."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, path)
-        prefix = path.name.split("-", 1)[0]
-        for old in folder.glob(f"{prefix}-*{path.suffix}"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 def evidence_zip(assessment, sheet) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from parindex.assessments import exports, services
 from parindex.assessments.models import Answer, Assessment
 from parindex.assessments.tests.test_services import user
+from parindex.core.document_cache import cache_folder
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -26,7 +27,7 @@ def assessment():
 def builds(monkeypatch):
     """How many times each report was actually built (from an empty folder: the demo data is
     shared by every test, and so would be its reports)."""
-    shutil.rmtree(exports._reports_dir(), ignore_errors=True)
+    shutil.rmtree(cache_folder(exports.REPORTS), ignore_errors=True)
     counted = {"docx": 0, "pdf": 0}
     for kind, make in dict(exports.REPORT_MAKERS).items():
 
@@ -69,7 +70,7 @@ def test_a_write_that_changes_what_the_report_prints_builds_it_again(login_as, a
     assert builds["docx"] == 2
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(rebuilt.content)).paragraphs)
     assert "Giải trình mới: báo cáo số 99" in text
-    assert len(list(exports._reports_dir().glob(f"{assessment.pk}-*.docx"))) == 1  # the old file is gone
+    assert len(list(cache_folder(exports.REPORTS).glob(f"{assessment.pk}-*.docx"))) == 1  # the old file is gone
 
 
 def test_a_change_made_around_the_services_is_printed_too(login_as, assessment, builds):
