@@ -17,7 +17,7 @@ from django.http import HttpRequest
 
 from parindex.organizations.models import Membership, OrganizationKind
 from parindex.organizations.permissions import ROLE_PERMISSIONS, Perm, Role
-from parindex.organizations.selectors import organization_tree
+from parindex.organizations.selectors import organization_tree, organizations_stamp_expression
 from parindex.organizations.tree import OrgTree, TreeNode
 
 
@@ -140,8 +140,16 @@ def appraisal_conflicts(tree: OrgTree, memberships: Iterable[tuple[int, str]]) -
 
 
 def access_for_user(user, year: int) -> Access:
-    memberships = list(Membership.objects.filter(user=user).values_list("organization_id", "role"))
-    return Access(tree=organization_tree(year=year), memberships=memberships, is_superuser=user.is_superuser)
+    # The organizations' stamp comes with the memberships: the tree is then one query away only
+    # for a user without any role.
+    rows = list(
+        Membership.objects.filter(user=user)
+        .annotate(stamp=organizations_stamp_expression())
+        .values_list("organization_id", "role", "stamp")
+    )
+    memberships = [(org_id, role) for org_id, role, _ in rows]
+    tree = organization_tree(year=year, stamp=rows[0][2] if rows else None)
+    return Access(tree=tree, memberships=memberships, is_superuser=user.is_superuser)
 
 
 def actor_access(by, year: int) -> Access | None:

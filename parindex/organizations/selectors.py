@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Max, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from parindex.criteria.models import CriterionAssignment
 from parindex.organizations.models import Membership, Organization, OrganizationChange, OrganizationVersion
@@ -20,22 +21,36 @@ def versions_valid_in(*, year: int) -> QuerySet[OrganizationVersion]:
 # Every page needs the year's tree (permissions, names, navigation); building it from ~500 rows
 # took a third of a light page. Each process keeps the trees it built, and uses one only while
 # the organizations' stamp (read from the database, so every worker sees a change) is unchanged.
-_trees: dict[int, tuple[tuple, OrgTree]] = {}
+_trees: dict[int, tuple[str, OrgTree]] = {}
 
 
-def _organizations_stamp() -> tuple:
+def _stamp_sql() -> str:
+    """One text value that changes with any organization or yearly version written or deleted."""
     versions, organizations = OrganizationVersion._meta.db_table, Organization._meta.db_table
+    parts = [
+        f"(SELECT COUNT(*) FROM {versions})",
+        f"(SELECT MAX(id) FROM {versions})",
+        f"(SELECT MAX(updated_at) FROM {versions})",
+        f"(SELECT COUNT(*) FROM {organizations})",
+        f"(SELECT MAX(updated_at) FROM {organizations})",
+    ]
+    return " || '|' || ".join(f"COALESCE(CAST({part} AS TEXT), '')" for part in parts)
+
+
+def organizations_stamp_expression() -> RawSQL:
+    """The stamp as a column, so a query already made (a user's memberships) can bring it along."""
+    return RawSQL(_stamp_sql(), [])
+
+
+def _organizations_stamp() -> str:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {versions}), (SELECT MAX(id) FROM {versions}),"
-            f" (SELECT MAX(updated_at) FROM {versions}), (SELECT COUNT(*) FROM {organizations}),"
-            f" (SELECT MAX(updated_at) FROM {organizations})"
-        )
-        return cursor.fetchone()
+        cursor.execute(f"SELECT {_stamp_sql()}")
+        return cursor.fetchone()[0]
 
 
-def organization_tree(*, year: int) -> OrgTree:
-    stamp = _organizations_stamp()
+def organization_tree(*, year: int, stamp: str | None = None) -> OrgTree:
+    """`stamp`: the organizations' stamp when the caller has just read it (one query less)."""
+    stamp = stamp if stamp is not None else _organizations_stamp()
     cached = _trees.get(year)
     if cached is not None and cached[0] == stamp:
         return cached[1]

@@ -163,3 +163,15 @@ def test_it_records_every_change_in_the_audit_log(dept):
     entries = LogEntry.objects.filter(additional_data__organization_id=unit.pk)
     new_names = [entry.changes_dict.get("name", [None, None])[1] for entry in entries]
     assert "Phòng Một Mới" in new_names
+
+
+def test_the_tree_is_built_once_while_nothing_changes_and_anew_after_any_write(dept):
+    first = organization_tree(year=2025)
+    assert organization_tree(year=2025) is first  # kept: the organizations' stamp is unchanged
+    unit = Organization.objects.get(code="u2")
+    version = unit.versions.get()
+    version.name = "Phòng Hai (sửa thẳng trong CSDL)"  # as another worker's write would arrive
+    version.save()
+    assert names(2025)["u2"] == "Phòng Hai (sửa thẳng trong CSDL)"
+    Organization.objects.get(code="u3a").versions.all().delete()
+    assert "u3a" not in names(2025)
