@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Sum, Window
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from parindex.engine.survey import ELEMENTS, TABLE_KEYS, Cell, sipas, table_of_counts
@@ -73,25 +73,11 @@ def _sipas_of(counts: Counts, campaign: Campaign) -> tuple[int, Decimal | None]:
 CHANNEL_LABELS = dict(Channel.choices)
 
 
-class YearMonth(Func):
-    """A date's month as the number yyyymm, computed by the database itself: Django's TruncMonth
-    calls back into Python for every row on SQLite, a third of the result page's time."""
-
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="CAST(strftime('%%%%Y%%%%m', %(expressions)s) AS INTEGER)")
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="CAST(to_char(%(expressions)s, 'YYYYMM') AS INTEGER)")
-
-
 def _groups(tallies: QuerySet[ResponseTally], *extra: str) -> list[dict]:
     """The tallies summed per service point name, channel, month and paper (and `extra`): a few
     hundred rows however many answers, which the result tables are added up from."""
-    month = YearMonth("day")
     fields = ("point__name", "channel", "month", "paper", *extra)
-    return list(tallies.annotate(month=month).values(*fields).annotate(**SUMS).order_by())
+    return list(tallies.values(*fields).annotate(**SUMS).order_by())
 
 
 def _improvements(improvements: QuerySet[ImprovementTally]) -> list[tuple[str, int]]:
@@ -117,8 +103,7 @@ def _results(groups: list[dict], improvements: list[tuple[str, int]], campaign: 
     n, overall_sipas = _sipas_of(total, campaign)
     result = CampaignResults(n=n, elements=total.table(campaign.min_n), sipas=overall_sipas)
     result.by_point = [(name, *_sipas_of(c, campaign)) for name, c in sorted(by["point"].items())]
-    months = sorted(by["month"].items())  # yyyymm numbers
-    result.by_month = [(f"{month % 100:02d}/{month // 100}", *_sipas_of(c, campaign)) for month, c in months]
+    result.by_month = [(f"{month:%m/%Y}", *_sipas_of(c, campaign)) for month, c in sorted(by["month"].items())]
     result.by_channel = [(name, *_sipas_of(c, campaign)) for name, c in sorted(by["channel"].items())]
     result.improvements = improvements
     result.comments, result.paper = total.comments, paper
@@ -179,8 +164,8 @@ def quarter_results(*, campaign: Campaign, quarter: Quarter, unit_ids: set[int] 
     (None: all). The latest campaign that gave answers sets the target, weights and minimum n."""
     filters: dict = {
         "campaign__organization_id": campaign.organization_id,
-        "day__gte": quarter.first_day,
-        "day__lte": quarter.last_day,
+        "month__gte": quarter.first_day,
+        "month__lte": quarter.last_day,
     }
     if unit_ids is not None:
         filters["point__organization_id__in"] = unit_ids

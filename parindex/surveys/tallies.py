@@ -34,7 +34,7 @@ FIELDS = (
     "batch_id",
     "batch__excluded",
 )
-KEY_COLUMNS = ("campaign_id", "point_id", "channel", "day", "paper")
+KEY_COLUMNS = ("campaign_id", "point_id", "channel", "month", "paper")
 COUNT_COLUMNS = ("answers", "comments", *(f"{k}_{part}" for k in TABLE_KEYS for part in ("n", "satisfied")))
 
 Key = tuple[int, int, str, date, bool]
@@ -61,7 +61,7 @@ def _share(values: dict) -> tuple[Key, tuple[int, ...], list]:
         values["campaign_id"],
         values["point_id"],
         values["channel"] or "",
-        answered_day(values["answered_on"], values["created_at"]),
+        answered_day(values["answered_on"], values["created_at"]).replace(day=1),  # its month
         bool(values["paper"]),
     )
     counts = answer_counts(values["answers"] or {})
@@ -139,8 +139,8 @@ def _columns(names) -> str:
 
 
 def _key_params(key) -> list:
-    campaign_id, point_id, channel, day, paper = key
-    return [campaign_id, point_id, channel, connection.ops.adapt_datefield_value(day), paper]
+    campaign_id, point_id, channel, month, paper = key
+    return [campaign_id, point_id, channel, connection.ops.adapt_datefield_value(month), paper]
 
 
 def _upsert(totals: dict, choices: dict) -> None:

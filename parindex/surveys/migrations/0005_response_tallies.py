@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('channel', models.CharField(blank=True, max_length=8)),
-                ('day', models.DateField()),
+                ('month', models.DateField()),
                 ('paper', models.BooleanField(default=False)),
                 ('choice', models.TextField()),
                 ('count', models.IntegerField(default=0)),
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('channel', models.CharField(blank=True, max_length=8)),
-                ('day', models.DateField()),
+                ('month', models.DateField()),
                 ('paper', models.BooleanField(default=False)),
                 ('answers', models.IntegerField(default=0)),
                 ('comments', models.IntegerField(default=0)),
@@ -77,14 +77,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='improvementtally',
-            constraint=models.UniqueConstraint(fields=('campaign', 'point', 'channel', 'day', 'paper', 'choice'), name='one_improvement_tally_per_group'),
+            constraint=models.UniqueConstraint(fields=('campaign', 'point', 'channel', 'month', 'paper', 'choice'), name='one_improvement_tally_per_group'),
         ),
         migrations.AddIndex(
             model_name='responsetally',
-            index=models.Index(fields=['campaign', 'day'], name='tally_campaign_day'),
+            index=models.Index(fields=['campaign', 'month'], name='tally_campaign_month'),
         ),
         migrations.AddConstraint(
             model_name='responsetally',
-            constraint=models.UniqueConstraint(fields=('campaign', 'point', 'channel', 'day', 'paper'), name='one_tally_per_group'),
+            constraint=models.UniqueConstraint(fields=('campaign', 'point', 'channel', 'month', 'paper'), name='one_tally_per_group'),
         ),
     ]
