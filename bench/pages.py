@@ -38,6 +38,9 @@ HEALTHZ_BETWEEN = 20  # on a shared, noisy machine the reference then samples th
 DEPARTMENTS = int(os.environ.get("BENCH_DEPARTMENTS", "45"))
 RATIO_GOAL, GROWTH_GOAL = 20.0, 1.5
 XLSX_GOAL, XLSX_MEMORY_GOAL_MB = 3.0, 200
+# Exports that write every answer grow with the answers by nature: the issue judges them against
+# xlsxwriter writing the same rows alone (and their memory), not against /healthz.
+EVERY_ANSWER = {"survey XLSX"}
 
 
 def pages(p: province.Province) -> list[tuple[str, str, str, str, dict | None, bool]]:
@@ -242,7 +245,7 @@ def report(results: list[dict]) -> None:
             print(
                 f"{row['page']:<24} {row['n']:>3} {row['p50'] * 1000:>8.0f} {row['p95'] * 1000:>8.0f} "
                 f"{row['queries']:>7} {row['bytes'] / 1000:>7.0f} {row['rss_mb']:>7.0f} {row['ratio']:>9.0f}  "
-                f"{verdict(row['ratio'] <= RATIO_GOAL)}"
+                f"{'xem dòng XLSX' if row['page'] in EVERY_ANSWER else verdict(row['ratio'] <= RATIO_GOAL)}"
             )
         x = result["xlsx"]
         ratio = x["product_s"] / x["xlsxwriter_s"] if x["xlsxwriter_s"] else float("inf")
@@ -257,17 +260,20 @@ def report(results: list[dict]) -> None:
     small, large = results[0], results[-1]
     print(f"\n== growth from {small['size']:,} to {large['size']:,} answers (ratio to /healthz, goal ≤{GROWTH_GOAL}×)")
     print(f"{'page / export':<24} {'×hz small':>9} {'×hz large':>9} {'growth':>7} {'queries':>9}  verdict")
-    passed = 0
+    passed = judged = 0
     for a, b in zip(small["rows"], large["rows"], strict=True):
         growth = b["ratio"] / a["ratio"]
-        ok = growth <= GROWTH_GOAL and b["ratio"] <= RATIO_GOAL and a["ratio"] <= RATIO_GOAL
-        passed += ok
+        if a["page"] in EVERY_ANSWER:
+            shown = "xem dòng XLSX"
+        else:
+            ok = growth <= GROWTH_GOAL and b["ratio"] <= RATIO_GOAL and a["ratio"] <= RATIO_GOAL
+            passed, judged, shown = passed + ok, judged + 1, verdict(ok)
         print(
             f"{a['page']:<24} {a['ratio']:>9.0f} {b['ratio']:>9.0f} {growth:>7.2f} "
-            f"{a['queries']:>4}→{b['queries']:<4}  {verdict(ok)}"
+            f"{a['queries']:>4}→{b['queries']:<4}  {shown}"
         )
     goals = f"p95 ≤{RATIO_GOAL:.0f}× /healthz, growth ≤{GROWTH_GOAL}×"
-    print(f"{passed}/{len(small['rows'])} pages within both goals ({goals})")
+    print(f"{passed}/{judged} pages within both goals ({goals}); survey XLSX: see its own lines above")
 
 
 def main() -> None:
