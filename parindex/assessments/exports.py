@@ -443,7 +443,11 @@ def report_cached(kind: str, assessment, sheet, today=None) -> HttpResponse:
     printed = (kind, LAYOUT, astuple(head), _summary(sheet), _explanations(sheet),
                [(row.is_leaf, values) for row, values in _rows(sheet)])  # fmt: skip
     content = cached_document(
-        REPORTS, str(assessment.pk), kind, printed, lambda: REPORT_MAKERS[kind](assessment, sheet, today)
+        REPORTS,
+        str(assessment.pk),
+        kind,
+        printed,
+        lambda: REPORT_MAKERS[kind](assessment, sheet, today, head),  # the same queries as a kept file
     )
     return attachment(content, f"bao-cao-tu-danh-gia-{assessment.pk}.{kind}")
 
