@@ -165,7 +165,9 @@ class ResultRow:
 
 def round_results(*, assessment_round: AssessmentRound) -> list[ResultRow]:
     """Every department of the round, ranked on its stored final index (no score tree is built)."""
-    assessments = list(assessment_round.assessments.select_related("organization", "round__criteria_set"))
+    assessments = list(assessment_round.assessments.select_related("organization"))
+    for assessment in assessments:  # one round for all: not joined and built again per row
+        assessment.round = assessment_round
     indices = _final_indices(assessments)
     bands = _bands(assessment_round.criteria_set)
     rows = [ResultRow(a, indices[a.pk], classify(indices[a.pk], bands)) for a in assessments]

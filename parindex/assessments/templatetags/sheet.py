@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from parindex.assessments.selectors import SheetRow
+from parindex.assessments.selectors import ResultRow, SheetRow
 from parindex.core.templatetags.fast_text import truncatechars
 from parindex.core.templatetags.vn import points
 
@@ -69,3 +69,31 @@ def _row(row: SheetRow, appraising: bool, panel_before: str, panel_after: str) -
         ]
     cells.append("</tr>")
     return "".join(cells)
+
+
+@register.simple_tag
+def ranking_rows(results: list[ResultRow], names: dict[int, str], openable: set[int]) -> SafeString:
+    """Every <tr> of a round's ranking (45 departments in a province); values escaped."""
+    before, after = reverse("assessments:assessment_detail", args=[_PK]).split(str(_PK))
+    return mark_safe("".join(_ranking_row(r, names, openable, before, after) for r in results))  # escaped values
+
+
+def _ranking_row(r: ResultRow, names: dict[int, str], openable: set[int], link_before: str, link_after: str) -> str:
+    assessment = r.assessment
+    code = escape(assessment.organization.code)
+    name = escape(names.get(assessment.organization_id) or "") or code
+    if assessment.organization_id in openable:
+        name = f'<a href="{link_before}{assessment.pk}{link_after}">{name}</a>'
+    if names.get(assessment.organization_id):
+        name += f' <code class="small text-secondary d-none d-md-inline">{code}</code>'
+    state = escape(assessment.get_state_display())
+    band = escape(r.band) if r.band else ""
+    change = r.change
+    shown_change = "—" if change is None else ("+" if change > 0 else "") + escape(points(change))
+    return (
+        f'<tr><td class="fw-semibold">{r.rank}</td><td>{name}'
+        f'<div class="small text-secondary d-md-none">{state}{f" · {band}" if band else ""}</div></td>'
+        f'<td class="d-none d-md-table-cell">{state}</td>'
+        f'<td class="text-end fw-semibold">{escape(points(r.index))}</td>'
+        f'<td class="d-none d-sm-table-cell">{band or "—"}</td><td class="text-end">{shown_change}</td></tr>'
+    )
