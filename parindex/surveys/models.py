@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from parindex.core.models import BaseModel
 from parindex.organizations.models import Organization
@@ -262,7 +261,9 @@ class Response(models.Model):
     def answered_date(self) -> date:
         """The day the answer counts for: the date on a paper form, else the local (Vietnam) date
         it was received — never the UTC date, which is the day before until 07:00."""
-        return self.answered_on or timezone.localtime(self.created_at).date()
+        from parindex.surveys.tallies import answered_day
+
+        return answered_day(self.answered_on, self.created_at)
 
     def get_additional_data(self) -> dict:
         return {"organization_id": self.campaign.organization_id}

@@ -51,7 +51,8 @@ class State:
 
 
 def answered_day(answered_on: date | None, created_at: datetime) -> date:
-    """`Response.answered_date` from the two stored columns."""
+    """The day an answer counts for (`Response.answered_date`), from its two stored columns: the
+    date on a paper form, else the local date it was received."""
     return answered_on or timezone.localtime(created_at).date()
 
 
