@@ -290,12 +290,6 @@ def task_footprint(*, task: Task) -> dict[str, int]:
     }
 
 
-def occurrences_completion(pairs, today: date) -> tuple[int, int]:
-    """(b, a) over (due, done_on) pairs: done (on time or late) over due — the input of
-    "Tỷ lệ hoàn thành kế hoạch CCHC" and of any criterion fed by plan tasks."""
-    return completion_ratio(occurrence_status(due, done_on, today) for due, done_on in pairs)
-
-
 def plan_completion_ratio(*, plan: Plan, today: date) -> tuple[int, int]:
     progress = plans_progress(plan_ids=[plan.pk], today=today)[plan.pk]
     return progress.done, progress.due
