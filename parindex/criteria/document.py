@@ -21,6 +21,14 @@ from parindex.engine.criteria_check import ERROR, Issue, Row
 from parindex.engine.numbers import to_decimal
 
 SCORINGS = ("self", "survey", "appraiser")
+AREAS = ("standard", "bonus", "penalty")
+ROUNDING_AT = ("criterion", "total")
+MAX_ROUNDING_DECIMALS = 4  # points are stored with 4 decimals
+ERR_ROUNDING = (
+    f"Làm tròn (“rounding”) phải có dạng {{decimals: null hoặc 0–{MAX_ROUNDING_DECIMALS}, at: criterion hoặc total}}."
+)
+ERR_STATED = 'Số liệu công bố (“stated”) phải có dạng {criteria: số tiêu chí, total: "tổng điểm"}.'
+ERR_AREA = "Loại điểm (“area”) “{area}” không hợp lệ (standard, bonus hoặc penalty)."
 SCOPES = ("department", "unit", "province")
 ERR_NOT_YAML = "Tệp không phải YAML hợp lệ: {detail}"
 ERR_NOT_XLSX = "Không đọc được tệp Excel (.xlsx): {detail}"
@@ -51,6 +59,8 @@ XLSX_COLUMNS = [
     ("timing", "Thời gian"),
     ("note", "Ghi chú"),
     ("signed", "Điểm cộng/trừ (có)"),
+    ("area", "Loại điểm (standard/bonus/penalty)"),
+    ("stated", "Số liệu công bố (JSON)"),
 ]
 HEADER_FIELDS = [
     ("code", "Mã bộ tiêu chí"),
@@ -63,6 +73,8 @@ HEADER_FIELDS = [
     ("source_note", "Nguồn"),
     ("max_total", "Tổng điểm tối đa"),
     ("bands", "Xếp loại (JSON)"),
+    ("rounding", "Làm tròn (JSON)"),
+    ("stated", "Số liệu công bố (JSON)"),
     ("note", "Ghi chú"),
 ]
 LIST_SEPARATOR = "; "
@@ -82,6 +94,8 @@ class CriterionRow:
     timing: str = ""
     note: str = ""
     signed: bool = False
+    area: str = "standard"
+    stated: dict[str, Any] = field(default_factory=dict)
 
     def to_check_row(self) -> Row:
         return Row(self.code, self.max_points, self.rule, self.signed)
@@ -170,12 +184,13 @@ def read_xlsx(content: bytes, *, name: str = "bộ tiêu chí.xlsx") -> SetDocum
     for label, value, *_ in ((*row, None, None) for row in info):
         if label in labels:
             raw_header[labels[label]] = value
-    if isinstance(raw_header.get("bands"), str):
-        try:
-            raw_header["bands"] = json.loads(raw_header["bands"])
-        except json.JSONDecodeError:
-            issues.append(Issue("", ERROR, "Ô “Xếp loại (JSON)” không phải JSON hợp lệ."))
-            raw_header["bands"] = []
+    for key, label in HEADER_FIELDS:
+        if key in ("bands", "rounding", "stated") and isinstance(raw_header.get(key), str):
+            try:
+                raw_header[key] = json.loads(raw_header[key]) if raw_header[key].strip() else None
+            except json.JSONDecodeError:
+                issues.append(Issue("", ERROR, f"Ô “{label}” không phải JSON hợp lệ."))
+                raw_header[key] = None
     header = _header(raw_header, issues)
     if criteria_rows is None:
         return SetDocument(header, [], [*issues, Issue("", ERROR, ERR_NO_CRITERIA)])
@@ -194,6 +209,11 @@ def read_xlsx(content: bytes, *, name: str = "bộ tiêu chí.xlsx") -> SetDocum
         item["lead"] = _split(cell.get("lead"))
         item["coordinating"] = _split(cell.get("coordinating"))
         item["signed"] = str(cell.get("signed") or "").strip().lower() in {"có", "x", "1", "true", "yes"}
+        item["area"] = cell.get("area")
+        try:
+            item["stated"] = json.loads(str(cell["stated"])) if cell.get("stated") else None
+        except json.JSONDecodeError:
+            item["stated"] = "?"  # reported by _row as a malformed "stated"
         kind = str(cell.get("kind") or "").strip()
         if kind:
             params: Any = {}
@@ -260,7 +280,49 @@ def _header(raw: dict[str, Any], issues: list[Issue]) -> dict[str, Any]:
         {"label": str(b["label"]), **({"at_least": str(b["at_least"])} if b.get("at_least") is not None else {})}
         for b in bands
     ]
+    header["rounding"] = _rounding(header["rounding"], issues)
+    header["stated"] = _stated(header["stated"], "", issues)
     return header
+
+
+def _rounding(value: Any, issues: list[Issue]) -> dict[str, Any]:
+    """{"decimals": None | n, "at": "criterion" | "total"}; absent: exact points."""
+    exact = {"decimals": None, "at": "total"}
+    if value in (None, "", {}):
+        return exact
+    decimals = value.get("decimals") if isinstance(value, dict) else "?"
+    at = (_text(value.get("at")) or "total") if isinstance(value, dict) else "?"
+    if decimals in ("", "null"):
+        decimals = None
+    valid_decimals = decimals is None or (
+        isinstance(decimals, int) and not isinstance(decimals, bool) and 0 <= decimals <= MAX_ROUNDING_DECIMALS
+    )
+    if not valid_decimals or at not in ROUNDING_AT or set(value) - {"decimals", "at"}:
+        issues.append(Issue("", ERROR, ERR_ROUNDING))
+        return exact
+    return {"decimals": decimals, "at": at}
+
+
+def _stated(value: Any, code: str, issues: list[Issue]) -> dict[str, Any]:
+    """What a heading states ({"criteria": n, "total": "x"}, either optional), kept as written
+    for the validation to compare with the rows."""
+    if value in (None, "", {}):
+        return {}
+    stated: dict[str, Any] = {}
+    ok = isinstance(value, dict) and not set(value) - {"criteria", "total"}
+    if ok and value.get("criteria") is not None:
+        count = value["criteria"]
+        ok = isinstance(count, int) and not isinstance(count, bool) and count >= 0
+        stated["criteria"] = count
+    if ok and value.get("total") is not None:
+        try:
+            stated["total"] = _decimal_text(to_decimal(value["total"]))
+        except (InvalidOperation, ValueError):
+            ok = False
+    if not ok:
+        issues.append(Issue(code, ERROR, ERR_STATED))
+        return {}
+    return stated
 
 
 def _date(value: Any, issues: list[Issue]) -> date | None:
@@ -296,6 +358,10 @@ def _row(item: Any, position: int, issues: list[Issue]) -> CriterionRow:
         issues.append(Issue(code, ERROR, "Quy tắc phải có “kind”."))
         rule = None
     lead, coordinating = item.get("lead") or [], item.get("coordinating") or []
+    area = _text(item.get("area")) or "standard"
+    if area not in AREAS:
+        issues.append(Issue(code, ERROR, ERR_AREA.format(area=area[:30])))
+        area = "standard"
     return CriterionRow(
         code=code,
         title=_text(item.get("title")),
@@ -309,6 +375,8 @@ def _row(item: Any, position: int, issues: list[Issue]) -> CriterionRow:
         timing=_text(item.get("timing")),
         note=_text(item.get("note")),
         signed=bool(item.get("signed")),
+        area=area,
+        stated=_stated(item.get("stated"), code, issues),
     )
 
 
@@ -351,12 +419,18 @@ def write_yaml(document: SetDocument) -> str:
         header["max_total"] = _decimal_text(header["max_total"])
     if header.get("source_date"):
         header["source_date"] = header["source_date"].strftime("%d/%m/%Y")
+    if (header.get("rounding") or {}).get("decimals") is None:
+        header.pop("rounding", None)  # exact points: the default, not written
+    if not header.get("stated"):
+        header.pop("stated", None)
     criteria = []
     for row in document.rows:
         item: dict[str, Any] = {"code": row.code, "title": row.title}
         if row.max_points is not None:
             item["max"] = _decimal_text(row.max_points)
         optional = {
+            "area": row.area if row.area != "standard" else None,
+            "stated": row.stated,
             "signed": row.signed,
             "scoring": row.scoring if row.scoring != "self" else None,
             "lead": row.lead,
@@ -400,9 +474,11 @@ def write_xlsx(document: SetDocument) -> bytes:
                 row.timing,
                 row.note,
                 "có" if row.signed else "",
+                row.area if row.area != "standard" else "",
+                json.dumps(row.stated, ensure_ascii=False) if row.stated else "",
             ]
         )
-    widths = [9, 60, 10, 12, 16, 40, 60, 40, 30, 30, 25, 30, 10]
+    widths = [9, 60, 10, 12, 16, 40, 60, 40, 30, 30, 25, 30, 10, 12, 24]
     for column, width in zip(sheet.columns, widths, strict=True):
         sheet.column_dimensions[column[0].column_letter].width = width
         for cell in column[1:]:
@@ -413,8 +489,8 @@ def write_xlsx(document: SetDocument) -> bytes:
     header = document.header
     for key, label in HEADER_FIELDS:
         value = header.get(key)
-        if key == "bands":
-            value = json.dumps(value or [], ensure_ascii=False)
+        if key in ("bands", "rounding", "stated"):
+            value = json.dumps(value or ([] if key == "bands" else {}), ensure_ascii=False)
         elif key == "max_total" and value is not None:
             value = float(value)
         elif key == "source_date" and value:
