@@ -44,7 +44,6 @@ class LatePenalty(CompiledRule):
 
     kind = "late_penalty"
     label = "Trừ điểm theo mức chậm"
-    signed = True
 
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
@@ -122,7 +121,6 @@ class FixedPenalty(CompiledRule):
 
     kind = "fixed_penalty"
     label = "Trừ điểm cố định"
-    signed = True
 
     def __init__(self, params, max_points):
         super().__init__(params, max_points)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from parindex.engine.errors import EngineError, InputError, RuleError
@@ -58,7 +59,6 @@ class InputField:
 class CompiledRule:
     kind: str = ""
     label: str = ""  # the kind's Vietnamese name, as the criterion panel shows it
-    signed: bool = False  # can give fewer than 0 points
 
     def __init__(self, params: Mapping[str, Any], max_points: Decimal) -> None:
         self.max = max_points
@@ -91,6 +91,13 @@ class CompiledRule:
         return None if self.signed else ZERO
 
     # --- engine facts callers ask instead of reading rule JSON ---------------------------
+    @cached_property
+    def signed(self) -> bool:
+        """Whether the rule can give fewer than 0 points ("Trừ từ 30 % trở lên: −3", a penalty,
+        a wrapper or composite holding one): then `score` is not floored at 0."""
+        low = self.lower_bound()
+        return low is None or low < 0
+
     @property
     def kind_label(self) -> str:
         return self.label

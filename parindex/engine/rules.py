@@ -223,7 +223,7 @@ class Bands(CompiledRule):
         band = first_band(self.bands, inputs["value"])
         if band is None:
             return f"{value_text}: không đạt mức nào → 0 điểm"
-        return f"{value_text} thuộc {band.describe(unit)} → {fmt_signed(raw) if self.signed else fmt(raw)} điểm"
+        return f"{value_text} thuộc {band.describe(unit)} → {fmt(raw)} điểm"
 
     def upper_bound(self):
         return band_range(self.bands)[1]
@@ -255,8 +255,6 @@ class Stages(CompiledRule):
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
         self.stages = keyed(param_list(params, "stages"), "points", "giai đoạn")
-        # "Trừ từ 30 % trở lên: −3": a stage may take points away, and then the rule goes below 0.
-        self.signed = any(points < 0 for _, points in self.stages.values())
 
     def fields(self):
         choices = (("", "Chưa đạt giai đoạn nào"), *((k, v[0]) for k, v in self.stages.items()))
@@ -362,7 +360,6 @@ class Deduction(CompiledRule):
 class BonusPenalty(CompiledRule):
     kind = "bonus_penalty"
     label = "Điểm thưởng / trừ"
-    signed = True
 
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
@@ -409,7 +406,6 @@ class Comparison(CompiledRule):
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
         self.bands = parse_bands(params, signed=True)
-        self.signed = any(b.points < 0 for b in self.bands)
         self.unit = str(params.get("unit") or "points")
         if self.unit not in {"points", "percent"}:
             raise RuleError("Đơn vị so sánh phải là “points” hoặc “percent”.")
@@ -558,8 +554,6 @@ class Composite(CompiledRule):
                 raise RuleError("Mỗi phần của quy tắc gộp cần một “key” riêng.")
             part_max = param_decimal(part, "max")
             self.parts[key] = (str(part.get("label", key)), compile_rule(part.get("rule") or {}, part_max))
-        # Each part keeps to its own range; a part that may lose points lets the whole go below 0.
-        self.signed = any(rule.signed for _, rule in self.parts.values())
 
     @property
     def survey_source(self):
@@ -606,7 +600,6 @@ class _Wrapper(CompiledRule):
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
         self.inner = compile_rule(params.get("rule") or {"kind": "judgement"}, max_points)
-        self.signed = self.inner.signed
 
     @property
     def survey_source(self):

@@ -291,3 +291,17 @@ def test_wrappers_and_composites_are_signed_when_what_they_hold_is():
 )
 def test_minimum_is_the_fewest_points_the_rule_can_give(rule, max_points, low):
     assert compile_rule(rule, max_points).minimum() == D(low)
+
+
+@pytest.mark.parametrize(
+    ("rule", "inputs", "points"),
+    [
+        ({"kind": "yes_no", "yes": "0", "no": "-1"}, {"value": False}, "-1"),
+        ({"kind": "deduction", "per_violation": "1", "floor": "-2"}, {"violations": 9}, "-2"),
+        ({"kind": "checklist", "items": [{"key": "late", "points": "-0.5"}]}, {"ticked": ["late"]}, "-0.5"),
+    ],
+)
+def test_any_kind_whose_parameters_take_points_away_is_signed_and_gives_them(rule, inputs, points):
+    compiled = compile_rule(rule, "1")
+    assert compiled.signed
+    assert compiled.evaluate(inputs).points == D(points) == compiled.minimum()
