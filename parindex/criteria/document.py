@@ -92,6 +92,7 @@ class SetDocument:
     header: dict[str, Any]
     rows: list[CriterionRow]
     issues: list[Issue] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # code → row of the spreadsheet it was read from
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -105,6 +106,12 @@ def read_yaml(text: str) -> SetDocument:
         return SetDocument({}, [], [Issue("", ERROR, ERR_NOT_YAML.format(detail=str(error).splitlines()[0]))])
     if refusal:
         return SetDocument({}, [], [Issue("", ERROR, refusal)])
+    return document_from_data(data)
+
+
+def document_from_data(data: Any) -> SetDocument:
+    """The document of a parsed file, `{"set": {...}, "criteria": [...]}` as in FORMAT.md:
+    YAML and the Excel template both come through here, so both are read the same way."""
     if not isinstance(data, dict) or not isinstance(data.get("criteria"), list):
         return SetDocument({}, [], [Issue("", ERROR, ERR_NO_CRITERIA)])
     if len(data["criteria"]) > MAX_TABLE_ROWS:
