@@ -59,13 +59,13 @@ class Assessment(BaseModel):
     # changes a point: the ranking, results and what-if read them instead of a score tree per
     # department. `scores_version` counts those writes and every other write to the answers or the
     # state (0: never computed, e.g. rows loaded in bulk before `rebuild_assessment_totals`).
-    self_total = models.DecimalField("Tổng điểm tự chấm", max_digits=9, decimal_places=2, default=0)
-    round1_total = models.DecimalField("Tổng điểm thẩm định vòng 1", max_digits=9, decimal_places=2, default=0)
-    final_total = models.DecimalField("Tổng điểm kết quả", max_digits=9, decimal_places=2, default=0)
-    max_total = models.DecimalField("Tổng điểm tối đa", max_digits=9, decimal_places=2, default=0)
-    self_index = models.DecimalField("Chỉ số tự chấm (%)", max_digits=12, decimal_places=2, default=0)
-    round1_index = models.DecimalField("Chỉ số thẩm định vòng 1 (%)", max_digits=12, decimal_places=2, default=0)
-    final_index = models.DecimalField("Chỉ số kết quả (%)", max_digits=12, decimal_places=2, default=0)
+    self_total = models.DecimalField("Tổng điểm tự chấm", max_digits=13, decimal_places=4, default=0)
+    round1_total = models.DecimalField("Tổng điểm thẩm định vòng 1", max_digits=13, decimal_places=4, default=0)
+    final_total = models.DecimalField("Tổng điểm kết quả", max_digits=13, decimal_places=4, default=0)
+    max_total = models.DecimalField("Tổng điểm tối đa", max_digits=13, decimal_places=4, default=0)
+    self_index = models.DecimalField("Chỉ số tự chấm (%)", max_digits=14, decimal_places=4, default=0)
+    round1_index = models.DecimalField("Chỉ số thẩm định vòng 1 (%)", max_digits=14, decimal_places=4, default=0)
+    final_index = models.DecimalField("Chỉ số kết quả (%)", max_digits=14, decimal_places=4, default=0)
     scores_version = models.PositiveIntegerField("Phiên bản điểm", default=0)
 
     class Meta:
@@ -117,17 +117,17 @@ class Answer(BaseModel):
     )
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="answers", verbose_name="Tiêu chí")
     inputs = models.JSONField("Số liệu", default=dict, blank=True)
-    self_points = models.DecimalField("Điểm tự chấm", max_digits=6, decimal_places=2, null=True, blank=True)
+    self_points = models.DecimalField("Điểm tự chấm", max_digits=10, decimal_places=4, null=True, blank=True)
     self_excluded = models.BooleanField(default=False, verbose_name="Không áp dụng (tự chấm)")
     self_explanation = models.TextField("Cách tính", blank=True)
     justification = models.TextField("Giải trình", blank=True)
     prefill_source = models.CharField("Nguồn số liệu", max_length=300, blank=True)
     override_reason = models.TextField("Lý do sửa số liệu có sẵn", blank=True)
-    appraised_1 = models.DecimalField("Điểm thẩm định vòng 1", max_digits=6, decimal_places=2, null=True, blank=True)
+    appraised_1 = models.DecimalField("Điểm thẩm định vòng 1", max_digits=10, decimal_places=4, null=True, blank=True)
     note_1 = models.TextField("Ý kiến thẩm định vòng 1", blank=True)
     explanation_requested = models.BooleanField("Yêu cầu giải trình", default=False)
     reply = models.TextField("Giải trình của đơn vị", blank=True)
-    appraised_2 = models.DecimalField("Điểm thẩm định vòng 2", max_digits=6, decimal_places=2, null=True, blank=True)
+    appraised_2 = models.DecimalField("Điểm thẩm định vòng 2", max_digits=10, decimal_places=4, null=True, blank=True)
     note_2 = models.TextField("Ý kiến thẩm định vòng 2", blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="Người sửa"

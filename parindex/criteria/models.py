@@ -26,6 +26,17 @@ class Scoring(models.TextChoices):
     APPRAISER = "appraiser", "Thẩm định chấm"
 
 
+class RoundingAt(models.TextChoices):
+    CRITERION = "criterion", "ở từng tiêu chí"
+    TOTAL = "total", "ở tổng điểm"
+
+
+class Area(models.TextChoices):
+    STANDARD = "standard", "Điểm chuẩn"
+    BONUS = "bonus", "Điểm thưởng"
+    PENALTY = "penalty", "Điểm trừ"
+
+
 class AssignmentRole(models.TextChoices):
     LEAD = "lead", "Chủ trì"
     COORDINATING = "coordinating", "Phối hợp"
@@ -65,6 +76,13 @@ class CriteriaSet(BaseModel):
     max_total = models.DecimalField("Tổng điểm tối đa", max_digits=7, decimal_places=2, null=True, blank=True)
     # Classification bands, first match wins: [{"label": "Tốt", "at_least": "90"}, …, {"label": "Yếu"}]
     bands = models.JSONField("Xếp loại", default=list, blank=True)
+    # None: points stay exact (stored with 4 decimals); n: rounded half up to n places, either on
+    # every criterion or only on the total, as the source declares.
+    rounding_decimals = models.PositiveSmallIntegerField("Làm tròn (số chữ số thập phân)", null=True, blank=True)
+    rounding_at = models.CharField("Làm tròn ở", max_length=16, choices=RoundingAt.choices, default=RoundingAt.TOTAL)
+    # What the source's heading says ({"criteria": 32, "total": "100"}), kept to report disagreement
+    # with the rows, never to correct them.
+    stated = models.JSONField("Số liệu công bố", default=dict, blank=True)
     note = models.TextField("Ghi chú", blank=True)
 
     class Meta:
@@ -95,6 +113,9 @@ class Criterion(BaseModel):
     title = models.TextField("Tên tiêu chí")
     max_points = models.DecimalField("Điểm tối đa", max_digits=6, decimal_places=2, null=True, blank=True)
     signed = models.BooleanField("Điểm cộng / trừ", default=False)
+    # Only a top-level criterion's area counts: bonus and penalty areas stay out of the index's denominator.
+    area = models.CharField("Loại điểm", max_length=16, choices=Area.choices, default=Area.STANDARD)
+    stated = models.JSONField("Số liệu công bố", default=dict, blank=True)
     scoring = models.CharField("Cách chấm", max_length=16, choices=Scoring.choices, default=Scoring.SELF)
     rule = models.JSONField("Quy tắc tính điểm", null=True, blank=True)
     rule_text = models.TextField("Cách tính điểm (nguyên văn)", blank=True)

@@ -2,21 +2,8 @@
 
 from django.db import migrations, models
 
-from parindex.assessments.totals import totals_by_assessment
-
-BATCH = 200
-
-
-def compute_totals(apps, schema_editor):
-    """Every existing assessment gets the totals its answers give (the same roll-up the sheet does)."""
-    Assessment = apps.get_model("assessments", "Assessment")
-    Answer = apps.get_model("assessments", "Answer")
-    Criterion = apps.get_model("criteria", "Criterion")
-    ids = list(Assessment.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), BATCH):
-        totals = totals_by_assessment(Assessment, Criterion, Answer, ids[start : start + BATCH])
-        for pk, fields in totals.items():
-            Assessment.objects.filter(pk=pk).update(**fields, scores_version=1)
+# The totals were computed here once; 0004_exact_points recomputes them with the areas and
+# rounding that later criteria fields declare (this migration's historical Criterion has neither).
 
 
 class Migration(migrations.Migration):
@@ -67,5 +54,4 @@ class Migration(migrations.Migration):
             name='self_total',
             field=models.DecimalField(decimal_places=2, default=0, max_digits=9, verbose_name='Tổng điểm tự chấm'),
         ),
-        migrations.RunPython(compute_totals, migrations.RunPython.noop),
     ]
