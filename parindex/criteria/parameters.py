@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from parindex.criteria.document import MAX_NESTING
 from parindex.engine.numbers import to_decimal
 
-MAX_NESTING = 30
 NUMBER, TEXT, BOOL = "number", "text", "bool"
 BOUNDS, KEYED = "bounds", "keyed"
 

@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from parindex.core.spreadsheets import workbook_bytes
 from parindex.core.uploads import UploadRefused, check_office_package, sheet_rows
 from parindex.criteria import template_examples
-from parindex.criteria.document import ERR_NOT_XLSX, CriterionRow, SetDocument, document_from_data
+from parindex.criteria.document import CriterionRow, SetDocument, document_from_data
 from parindex.criteria.parameters import ParamError, bound_line, bound_text, decimal_text, number, parse, to_text
 from parindex.engine.criteria_check import CODE, ERROR, MAX, RULE, STATED, Issue
 from parindex.engine.rules import KIND_LABELS, KINDS
@@ -75,6 +75,7 @@ ROUNDING = re.compile(r"(?P<n>\d{1,2}) chữ số(?: thập phân)?(?:\s*,\s*(?P
 NO_ROUNDING = ("", "không", "không làm tròn")
 AT = (("từng tiêu chí", "criterion"), ("tổng điểm", "total"))
 LIST_SEPARATOR = "; "
+ERR_NOT_XLSX = "Không đọc được tệp Excel (.xlsx): {detail}"
 ERR_NO_SHEET = f"Tệp không có trang “{SHEET}” của mẫu nhập bộ tiêu chí; hãy tải mẫu Excel và nhập vào đó."
 ERR_NO_TABLE = f"Trang “{SHEET}” thiếu dòng tiêu đề bảng (“Mã”, “Tên tiêu chí”, …) ở dòng {TABLE_ROW}."
 
@@ -289,8 +290,8 @@ def write_workbook(document: SetDocument | None = None) -> bytes:
     for position, (_, _, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(position)].width = width
     sheet.freeze_panes = f"C{TABLE_ROW + 1}"
-    _validations(book, sheet)
     _guide(book.create_sheet(GUIDE))
+    _validations(book, sheet)
     return workbook_bytes(book)
 
 
@@ -317,12 +318,12 @@ def _header_cell(key: str, header: dict[str, Any]) -> Any:
 
 
 def _row_cells(row: CriterionRow) -> list[Any]:
-    stated = getattr(row, "stated", None) or {}
+    stated = row.stated or {}
     cells = {
         "code": row.code,
         "title": row.title,
         "max": None if row.max_points is None else _number_cell(row.max_points),
-        "area": next(shown for shown, stored in AREAS if stored == getattr(row, "area", "standard")),
+        "area": next(shown for shown, stored in AREAS if stored == row.area),
         "scoring": next((shown for shown, stored in SCORINGS if stored == row.scoring), row.scoring),
         "kind": (row.rule or {}).get("kind", ""),
         "params": to_text(row.rule),
