@@ -104,7 +104,11 @@ def rows() -> list[CriterionRow]:
             continue
         total = sum((Decimal(e[2]) for e in mine), Decimal(0))
         criteria.append({"code": code, "title": title, "max": str(total), "area": area, "signed": area != "standard"})
-        criteria += [{"code": c, "title": t, "max": m, "rule_text": text, "rule": r} for c, t, m, text, r in mine]
+        # Numbered after the filter: a left-out shape leaves no gap for the numbering check to report.
+        criteria += [
+            {"code": f"{code}.{n}", "title": t, "max": m, "rule_text": text, "rule": r}
+            for n, (_, t, m, text, r) in enumerate(mine, start=1)
+        ]
     return document_from_data({"set": {}, "criteria": criteria}).rows
 
 

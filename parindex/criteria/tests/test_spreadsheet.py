@@ -11,6 +11,7 @@ from django.urls import reverse
 from parindex.criteria.document import read_yaml
 from parindex.criteria.models import CriteriaSet
 from parindex.criteria.spreadsheet import COLUMNS, GUIDE, SHEET, TABLE_ROW, read_workbook, where, write_workbook
+from parindex.engine.criteria_check import check_set
 from parindex.engine.rules import KINDS
 
 LIBRARY = Path(__file__).resolve().parents[1] / "library"
@@ -73,9 +74,13 @@ def test_the_example_rows_import_with_only_the_missing_header_to_fill_in():
         "Thiếu thông tin bộ tiêu chí: tên bộ tiêu chí.",
         "Thiếu thông tin bộ tiêu chí: năm.",
     }
-    rows = {row.code: row for row in read_workbook(saved(filled_template())).rows}
-    assert rows["1.6"].rule["bands"][1] == {"at_most": "2.5", "points": "0.5"}
-    assert rows["1.2"].rule["items"][0] == {"key": "dung_han", "label": "Đúng thời hạn", "points": "0.5"}
+    filled = read_workbook(saved(filled_template()))
+    assert check_set([row.to_check_row() for row in filled.rows]) == []  # the examples teach no data error
+    rules = [row.rule for row in filled.rows if row.rule]
+    months = next(r for r in rules if r.get("measure") == "delay_months")
+    assert months["bands"][1] == {"at_most": "2.5", "points": "0.5"}
+    checklist = next(r for r in rules if r["kind"] == "checklist")
+    assert checklist["items"][0] == {"key": "dung_han", "label": "Đúng thời hạn", "points": "0.5"}
 
 
 @pytest.mark.usefixtures("demo")
