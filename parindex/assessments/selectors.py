@@ -13,7 +13,6 @@ from parindex.assessments.models import Answer, Assessment, AssessmentRound, Evi
 from parindex.assessments.services import effective_assignments
 from parindex.criteria.models import AssignmentRole, Criterion, Scoring
 from parindex.engine.numbers import ZERO
-from parindex.engine.rules import KIND_LABELS
 from parindex.engine.scoring import ClassBand, Rollup, classify, rank
 
 COLUMNS = totals.COLUMNS
@@ -74,7 +73,7 @@ def leaf_points(answer: Answer | None, criterion: Criterion) -> dict[str, Decima
 # What the sheet, its page, exports and the remediation plan read of a criterion; the long texts
 # (official rule text, evidence guidance, timing, notes) are for the answer panel, which loads its own.
 SHEET_CRITERION_FIELDS = ("criteria_set_id", "parent_id", "code", "position", "level", "title", "max_points", "signed",
-                          "scoring", "rule", "updated_at")  # fmt: skip
+                          "scoring", "rule", "updated_at", "area")  # fmt: skip
 
 
 @dataclass
@@ -132,9 +131,7 @@ def _build_sheet(assessment: Assessment, data: _SheetData, overrides) -> Sheet:
                 is_leaf=is_leaf,
                 answer=answer,
                 points=points,
-                kind_label=KIND_LABELS.get((criterion.rule or {}).get("kind", ""), "Thẩm định viên chấm")
-                if is_leaf
-                else "",
+                kind_label=criterion.kind_label if is_leaf else "",
                 survey_pending=is_leaf and criterion.scoring == Scoring.SURVEY and points["self"] is None,
                 lead_ids={o for o, r in assignments.get(criterion.pk, {}).items() if r == AssignmentRole.LEAD},
                 unit_ids=set(assignments.get(criterion.pk, {})),
@@ -143,7 +140,7 @@ def _build_sheet(assessment: Assessment, data: _SheetData, overrides) -> Sheet:
         )
     leaves = [(row.criterion.code, row.points, bool(row.answer and row.answer.self_excluded))
               for row in rows if row.is_leaf]  # fmt: skip
-    rollups = totals.rollups(totals.tree(criteria), leaves)
+    rollups = totals.rollups(totals.tree(criteria), leaves, totals.rounding_of(criteria_set))
     for row in rows:
         if not row.is_leaf:
             row.points = {column: rollups[column].points.get(row.criterion.code) for column in COLUMNS}
@@ -202,19 +199,15 @@ def _previous_indices(assessment_round: AssessmentRound) -> dict[int, Decimal]:
     return {org_id: indices[assessment.pk] for org_id, assessment in latest.items()}
 
 
-def leaf_ranges(sheet: Sheet) -> dict[int, tuple[str, Decimal, Decimal]]:
-    """criterion id → (code, lowest, highest) points a leaf may take; under a signed (bonus/penalty)
-    node a leaf may go down to −max. Read from the sheet's rows, which come in tree order."""
-    ranges, signed_depths = {}, []
+def leaf_ranges(sheet: Sheet) -> dict[int, tuple[str, Decimal | None, Decimal]]:
+    """criterion id → (code, lowest, highest) points a leaf may take (lowest None: no lower
+    limit, an uncapped penalty area). Read from the sheet's rows, which come in tree order."""
+    ranges, ancestors = {}, []
     for row in sheet.rows:
-        while signed_depths and signed_depths[-1] >= row.depth:
-            signed_depths.pop()
-        if row.criterion.signed:
-            signed_depths.append(row.depth)
+        del ancestors[row.depth :]
         if row.is_leaf:
-            high = row.criterion.max_points or Decimal(0)
-            signed = bool(signed_depths) or (row.criterion.rule or {}).get("kind") == "bonus_penalty"
-            ranges[row.criterion.pk] = (row.criterion.code, -high if signed else Decimal(0), high)
+            ranges[row.criterion.pk] = (row.criterion.code, *row.criterion.points_range(ancestors))
+        ancestors.append(row.criterion)
     return ranges
 
 

@@ -44,6 +44,7 @@ from parindex.assessments.policy import (  # noqa: F401 (the refusals' texts, fo
 from parindex.core.errors import ApplicationError
 from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignment, Scoring
 from parindex.criteria.selectors import criteria_sets_usable
+from parindex.engine.errors import RuleError
 from parindex.engine.numbers import fmt, to_decimal
 from parindex.organizations.access import access_for_user
 from parindex.organizations.models import Membership, Organization, OrganizationKind
@@ -61,6 +62,8 @@ ERR_NEEDS_JUSTIFICATION = (
     "Tiêu chí {codes} có điểm nhưng chưa có tài liệu kiểm chứng: hãy thêm tài liệu hoặc giải trình."
 )
 ERR_POINTS_RANGE = "Điểm phải từ {low} đến {high}."
+ERR_POINTS_AT_MOST = "Điểm không được lớn hơn {high}."
+ERR_POINTS_PLACES = "Điểm ghi tối đa 4 chữ số thập phân."
 ERR_NO_ORGS = "Hãy chọn ít nhất một cơ quan được đánh giá."
 ERR_DATES = "Hạn tự đánh giá phải sau ngày mở và trước hạn giải trình."
 ERR_ROUND_NOT_DEPARTMENT = "Chỉ đưa sở, ban, ngành vào đợt đánh giá."
@@ -78,7 +81,7 @@ ERR_ROUND_SET_NOT_USABLE = "Bộ tiêu chí này không dùng được cho đợ
 ERR_EVIDENCE_CRITERIA = "Chỉ gắn tài liệu kiểm chứng với tiêu chí của đơn vị mình."
 
 PLAN_CRITERION = re.compile(r"thực hiện kế hoạch (cải cách hành chính|cchc)", re.IGNORECASE)
-RATIO_KINDS = {"ratio_threshold", "all_or_nothing"}
+RATIO_INPUTS = {"a", "b"}  # a rule asking "of a, b done" can be prefilled from plan tasks
 
 
 def rights_of(by, assessment: Assessment) -> AssessmentRights:
@@ -103,7 +106,7 @@ def criterion_facts(answer: Answer) -> policy.CriterionFacts:
     return policy.CriterionFacts(
         unit_ids=frozenset(answer_units(answer)),
         lead_ids=frozenset(answer_lead_units(answer)),
-        survey_source=survey_source(criterion) if criterion.scoring == Scoring.SURVEY else None,
+        survey_source=criterion.survey_source,
         explanation_requested=answer.explanation_requested,
     )
 
@@ -226,8 +229,11 @@ def known_inputs(
 ) -> tuple[dict, str] | None:
     """Inputs the system already knows, with their source: completion of the organization's plan
     tasks linked to this criterion, or, for "thực hiện kế hoạch CCHC", of its annual CCHC plan."""
-    rule = criterion.rule or {}
-    if rule.get("kind") not in RATIO_KINDS and (rule.get("rule") or {}).get("kind") not in RATIO_KINDS:
+    try:
+        keys = {field.key for field in criterion.compiled_rule().fields()}
+    except RuleError:
+        return None
+    if not keys >= RATIO_INPUTS:
         return None
     if occurrences is None:
         occurrences = _plan_occurrences(assessment)
@@ -294,7 +300,7 @@ def _score(answer: Answer, raw_inputs: dict) -> None:
     if result.error:
         raise ApplicationError(result.error)
     answer.inputs = raw_inputs
-    answer.self_points = result.points
+    answer.self_points = totals.stored_points(result.points)
     answer.self_excluded = result.excluded
     answer.self_explanation = result.explanation
 
@@ -384,11 +390,6 @@ def _claim(answer: Answer, expected_version: int, by, **fields) -> None:
 
 def _audit_text(value) -> str:
     return "None" if value is None else str(value)
-
-
-def survey_source(criterion: Criterion) -> str:
-    """Where a survey-scored criterion's share comes from (the survey rule's `source`)."""
-    return str((criterion.rule or {}).get("source") or "sipas")
 
 
 def _differs(known: dict, given: dict) -> bool:
@@ -502,10 +503,11 @@ def appraisal_save(
         raise ApplicationError(ERR_NOT_APPRAISAL.format(round="1 hoặc 2"))
     action = Action.APPRAISE_1 if round_number == 1 else Action.APPRAISE_2
     enforce(action, assessment=answer.assessment, by=by, answer=answer)
-    maximum = answer.criterion.max_points or Decimal(0)
-    low = -maximum if _signed(answer.criterion) else Decimal(0)
-    if not low <= points <= maximum:
-        raise ApplicationError(ERR_POINTS_RANGE.format(low=fmt(low), high=fmt(maximum)), field="points")
+    low, high = answer.criterion.points_range()
+    if points > high or (low is not None and points < low):
+        raise ApplicationError(range_message(low, high), field="points")
+    if totals.stored_points(points) != points:
+        raise ApplicationError(ERR_POINTS_PLACES, field="points")
     fields = (
         {"appraised_1": points, "note_1": note, "explanation_requested": request_explanation}
         if round_number == 1
@@ -515,13 +517,10 @@ def appraisal_save(
     assessment_totals_refresh(assessment_id=answer.assessment_id)
 
 
-def _signed(criterion: Criterion) -> bool:
-    node = criterion
-    while node is not None:
-        if node.signed:
-            return True
-        node = node.parent
-    return (criterion.rule or {}).get("kind") == "bonus_penalty"
+def range_message(low: Decimal | None, high: Decimal) -> str:
+    if low is None:
+        return ERR_POINTS_AT_MOST.format(high=fmt(high))
+    return ERR_POINTS_RANGE.format(low=fmt(low), high=fmt(high))
 
 
 @transaction.atomic

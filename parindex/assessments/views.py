@@ -435,8 +435,9 @@ def what_if(request, pk: int):
         except (InvalidOperation, ValueError):
             refused.append(f"{code}: “{value.strip()[:20]}” không phải là số")
             continue
-        if not low <= points <= high:
-            refused.append(f"{code}: {value.strip()[:20]} ngoài khoảng {fmt(low)} – {fmt(high)}")
+        if points > high or (low is not None and points < low):
+            allowed = f"lớn hơn {fmt(high)}" if low is None else f"ngoài khoảng {fmt(low)} – {fmt(high)}"
+            refused.append(f"{code}: {value.strip()[:20]} {allowed}")
             continue
         overrides[int(match[1])] = points
     changed = selectors.sheet_with(base, overrides) if overrides else base

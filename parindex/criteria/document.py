@@ -17,8 +17,15 @@ from parindex.engine.criteria_check import ERROR, Issue, Row
 from parindex.engine.numbers import to_decimal
 
 SCORINGS = ("self", "survey", "appraiser")
-SCOPES = ("department", "unit", "province")
 AREAS = ("standard", "bonus", "penalty")
+ROUNDING_AT = ("criterion", "total")
+MAX_ROUNDING_DECIMALS = 4  # points are stored with 4 decimals
+ERR_ROUNDING = (
+    f"Làm tròn (“rounding”) phải có dạng {{decimals: null hoặc 0–{MAX_ROUNDING_DECIMALS}, at: criterion hoặc total}}."
+)
+ERR_STATED = 'Số liệu công bố (“stated”) phải có dạng {criteria: số tiêu chí, total: "tổng điểm"}.'
+ERR_AREA = "Loại điểm (“area”) “{area}” không hợp lệ (standard, bonus hoặc penalty)."
+SCOPES = ("department", "unit", "province")
 ERR_NOT_YAML = "Tệp không phải YAML hợp lệ: {detail}"
 ERR_NO_CRITERIA = "Tệp không có danh sách tiêu chí (“criteria”)."
 ERR_HEADER = "Thiếu thông tin bộ tiêu chí: {field}."
@@ -44,6 +51,8 @@ HEADER_FIELDS = [
     ("source_note", "Nguồn"),
     ("max_total", "Tổng điểm tối đa"),
     ("bands", "Xếp loại (JSON)"),
+    ("rounding", "Làm tròn (JSON)"),
+    ("stated", "Số liệu công bố (JSON)"),
     ("note", "Ghi chú"),
 ]
 
@@ -63,7 +72,7 @@ class CriterionRow:
     note: str = ""
     signed: bool = False
     area: str = "standard"
-    stated: dict = field(default_factory=dict)
+    stated: dict[str, Any] = field(default_factory=dict)
 
     def to_check_row(self) -> Row:
         return Row(self.code, self.max_points, self.rule, self.signed, self.area, self.stated)
@@ -170,14 +179,49 @@ def _header(raw: dict[str, Any], issues: list[Issue]) -> dict[str, Any]:
         {"label": str(b["label"]), **({"at_least": str(b["at_least"])} if b.get("at_least") is not None else {})}
         for b in bands
     ]
-    for key in ("rounding", "stated"):
-        value = raw.get(key)
-        if value not in (None, {}) and not isinstance(value, dict):
-            issues.append(Issue("", ERROR, f"“{key}” phải là một bảng khoá: giá trị."))
-            value = None
-        if value:
-            header[key] = dict(value)
+    header["rounding"] = _rounding(header["rounding"], issues)
+    header["stated"] = _stated(header["stated"], "", issues)
     return header
+
+
+def _rounding(value: Any, issues: list[Issue]) -> dict[str, Any]:
+    """{"decimals": None | n, "at": "criterion" | "total"}; absent: exact points."""
+    exact = {"decimals": None, "at": "total"}
+    if value in (None, "", {}):
+        return exact
+    decimals = value.get("decimals") if isinstance(value, dict) else "?"
+    at = (_text(value.get("at")) or "total") if isinstance(value, dict) else "?"
+    if decimals in ("", "null"):
+        decimals = None
+    valid_decimals = decimals is None or (
+        isinstance(decimals, int) and not isinstance(decimals, bool) and 0 <= decimals <= MAX_ROUNDING_DECIMALS
+    )
+    if not valid_decimals or at not in ROUNDING_AT or set(value) - {"decimals", "at"}:
+        issues.append(Issue("", ERROR, ERR_ROUNDING))
+        return exact
+    return {"decimals": decimals, "at": at}
+
+
+def _stated(value: Any, code: str, issues: list[Issue]) -> dict[str, Any]:
+    """What a heading states ({"criteria": n, "total": "x"}, either optional), kept as written
+    for the validation to compare with the rows."""
+    if value in (None, "", {}):
+        return {}
+    stated: dict[str, Any] = {}
+    ok = isinstance(value, dict) and not set(value) - {"criteria", "total"}
+    if ok and value.get("criteria") is not None:
+        count = value["criteria"]
+        ok = isinstance(count, int) and not isinstance(count, bool) and count >= 0
+        stated["criteria"] = count
+    if ok and value.get("total") is not None:
+        try:
+            stated["total"] = _decimal_text(to_decimal(value["total"]))
+        except (InvalidOperation, ValueError):
+            ok = False
+    if not ok:
+        issues.append(Issue(code, ERROR, ERR_STATED))
+        return {}
+    return stated
 
 
 def _date(value: Any, issues: list[Issue]) -> date | None:
@@ -215,12 +259,8 @@ def _row(item: Any, position: int, issues: list[Issue]) -> CriterionRow:
     lead, coordinating = item.get("lead") or [], item.get("coordinating") or []
     area = _text(item.get("area")) or "standard"
     if area not in AREAS:
-        issues.append(Issue(code, ERROR, f"Vùng điểm “{area}” không hợp lệ (standard, bonus hoặc penalty)."))
+        issues.append(Issue(code, ERROR, ERR_AREA.format(area=area[:30])))
         area = "standard"
-    stated = item.get("stated") or {}
-    if not isinstance(stated, dict):
-        issues.append(Issue(code, ERROR, "“stated” phải là một bảng khoá: giá trị (criteria, total)."))
-        stated = {}
     return CriterionRow(
         code=code,
         title=_text(item.get("title")),
@@ -235,7 +275,7 @@ def _row(item: Any, position: int, issues: list[Issue]) -> CriterionRow:
         note=_text(item.get("note")),
         signed=bool(item.get("signed")),
         area=area,
-        stated=dict(stated),
+        stated=_stated(item.get("stated"), code, issues),
     )
 
 
@@ -278,15 +318,19 @@ def write_yaml(document: SetDocument) -> str:
         header["max_total"] = _decimal_text(header["max_total"])
     if header.get("source_date"):
         header["source_date"] = header["source_date"].strftime("%d/%m/%Y")
+    if (header.get("rounding") or {}).get("decimals") is None:
+        header.pop("rounding", None)  # exact points: the default, not written
+    if not header.get("stated"):
+        header.pop("stated", None)
     criteria = []
     for row in document.rows:
         item: dict[str, Any] = {"code": row.code, "title": row.title}
         if row.max_points is not None:
             item["max"] = _decimal_text(row.max_points)
         optional = {
-            "signed": row.signed,
             "area": row.area if row.area != "standard" else None,
             "stated": row.stated,
+            "signed": row.signed,
             "scoring": row.scoring if row.scoring != "self" else None,
             "lead": row.lead,
             "coordinating": row.coordinating,

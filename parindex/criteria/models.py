@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 
 from django.db import models
@@ -9,9 +10,15 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from parindex.core.models import BaseModel
+from parindex.engine.errors import RuleError
+from parindex.engine.numbers import fmt
 from parindex.engine.rule_cache import RULES
 from parindex.engine.rules import CompiledRule
+from parindex.engine.scoring import Node, bounds
 from parindex.organizations.models import Organization, OrganizationKind
+
+ERR_RULE_LABEL = "Quy tắc không hợp lệ"
+DEFAULT_SURVEY_SOURCE = "sipas"
 
 
 class SetStatus(models.TextChoices):
@@ -96,6 +103,13 @@ class CriteriaSet(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("criteria:set_detail", args=[self.code])
 
+    @property
+    def rounding_label(self) -> str:
+        """The declared rounding as the set's header says it: "không" or "2 chữ số thập phân, ở tổng điểm"."""
+        if self.rounding_decimals is None:
+            return "không"
+        return f"{self.rounding_decimals} chữ số thập phân, {RoundingAt(self.rounding_at).label}"
+
     def get_additional_data(self) -> dict:
         return {"organization_id": self.organization_id}
 
@@ -145,6 +159,16 @@ class Criterion(BaseModel):
         return {"criteria_set": self.criteria_set_id}
 
     @property
+    def area_role(self) -> str:
+        """What a bonus or penalty area does to the index, for the set's page; "" for a standard one."""
+        if self.area == Area.BONUS:
+            return "điểm thưởng, cộng thêm ngoài tổng điểm chuẩn"
+        if self.area == Area.PENALTY:
+            limit = f"trừ tối đa {fmt(self.max_points)}" if self.max_points else "không giới hạn mức trừ"
+            return f"điểm trừ, {limit}"
+        return ""
+
+    @property
     def max_or_zero(self) -> Decimal:
         return self.max_points if self.max_points is not None else Decimal(0)
 
@@ -160,6 +184,41 @@ class Criterion(BaseModel):
         compiled = RULES.get((self.pk, self.updated_at), self.rule, self.max_or_zero)
         self._compiled_rule = (self.rule, self.max_points, compiled)
         return compiled
+
+    @property
+    def kind_label(self) -> str:
+        """How the criterion is scored, in a word; a rule the engine refuses (a set imported
+        before a validation existed) is named, not a 500."""
+        try:
+            return self.compiled_rule().kind_label
+        except RuleError:
+            return ERR_RULE_LABEL
+
+    @property
+    def survey_source(self) -> str | None:
+        """Where a survey-scored criterion's share comes from; None for any other criterion."""
+        if self.scoring != Scoring.SURVEY:
+            return None
+        try:
+            return self.compiled_rule().survey_source or DEFAULT_SURVEY_SOURCE
+        except RuleError:
+            return DEFAULT_SURVEY_SOURCE
+
+    def points_range(self, ancestors: list[Criterion] | None = None) -> tuple[Decimal | None, Decimal]:
+        """(lowest, highest) points this leaf may be given (lowest None: no lower limit): under a
+        signed criterion or with a signed rule down to −max, in a penalty area at most 0.
+        `ancestors` (root first) spares the walk up the tree when the caller has them."""
+        if ancestors is None:
+            ancestors, parent = [], self.parent
+            while parent is not None:
+                ancestors.insert(0, parent)
+                parent = parent.parent
+        root = ancestors[0] if ancestors else self
+        signed = self.signed or any(a.signed for a in ancestors)
+        if not signed:
+            with contextlib.suppress(RuleError):
+                signed = self.compiled_rule().signed
+        return bounds(Node(self.code, self.max_or_zero), signed, root.area)
 
 
 class CriterionAssignment(BaseModel):

@@ -8,7 +8,8 @@ from django.db.models import Count, QuerySet
 
 from parindex.criteria.document import CriterionRow, SetDocument
 from parindex.criteria.models import AssignmentRole, CriteriaSet, Criterion, CriterionAssignment, SetStatus
-from parindex.engine.rules import KIND_LABELS
+from parindex.engine.errors import RuleError
+from parindex.engine.examples import Example, examples
 from parindex.organizations.access import Access
 from parindex.organizations.models import OrganizationKind
 from parindex.organizations.permissions import ROLE_PERMISSIONS, Perm, Role
@@ -178,9 +179,7 @@ def criteria_tree(*, criteria_set: CriteriaSet, org_ids: set[int] | None = None)
             criterion=criterion,
             depth=criterion.level - 1,
             has_children=criterion.pk in parents,
-            kind_label=KIND_LABELS.get((criterion.rule or {}).get("kind", ""), "Thẩm định viên chấm")
-            if criterion.pk not in parents
-            else "",
+            kind_label=criterion.kind_label if criterion.pk not in parents else "",
         )
         for organization_id, role in assignments[criterion.pk]:
             node = tree.nodes.get(organization_id)
@@ -249,6 +248,8 @@ def document_from_set(*, criteria_set: CriteriaSet, org_ids: set[int] | None = N
         "source_note": criteria_set.source_note,
         "max_total": criteria_set.max_total,
         "bands": criteria_set.bands,
+        "rounding": {"decimals": criteria_set.rounding_decimals, "at": criteria_set.rounding_at},
+        "stated": criteria_set.stated,
         "note": criteria_set.note,
     }
     rows = [
@@ -265,6 +266,8 @@ def document_from_set(*, criteria_set: CriteriaSet, org_ids: set[int] | None = N
             timing=c.timing,
             note=c.note,
             signed=c.signed,
+            area=c.area,
+            stated=c.stated,
         )
         for c in criteria_set.criteria.order_by("position")
     ]
@@ -305,3 +308,27 @@ def criteria_set_diff(*, old: CriteriaSet, new: CriteriaSet) -> SetDiff:
         removed=[c for code, c in before.items() if code not in after],
         changed=changed,
     )
+
+
+@dataclass
+class RuleSummary:
+    """What the engine makes of a leaf's rule, for its page beside the official wording."""
+
+    kind_label: str
+    inputs: list[str]  # the figures a department types, in order
+    low: Decimal | None  # None: no lower limit
+    high: Decimal
+    examples: list[Example]
+
+
+def rule_summary(*, criterion: Criterion, ancestors: list[Criterion]) -> RuleSummary | None:
+    """None when the engine refuses the rule (the page says why)."""
+    try:
+        rule = criterion.compiled_rule()
+    except RuleError:
+        return None
+    inputs = []
+    for item in rule.fields():
+        inputs += [f"{item.label}: {part.label}" for part in item.fields] if item.fields else [item.label]
+    low, high = criterion.points_range(ancestors)
+    return RuleSummary(rule.kind_label, inputs, low, high, examples(rule))

@@ -12,10 +12,12 @@ from django.db.models import ProtectedError
 from parindex.core.errors import ApplicationError, Forbidden
 from parindex.criteria.document import SetDocument
 from parindex.criteria.models import (
+    Area,
     AssignmentRole,
     CriteriaSet,
     Criterion,
     CriterionAssignment,
+    RoundingAt,
     SetStatus,
     unit_roles,
 )
@@ -28,6 +30,8 @@ from parindex.criteria.selectors import (
 )
 from parindex.criteria.units import UnitResolver
 from parindex.engine.criteria_check import ERROR, WARNING, Issue, check_set, parent_code
+from parindex.engine.errors import RuleError
+from parindex.engine.rules import compile_rule
 from parindex.organizations.access import Access, actor_access
 from parindex.organizations.models import Organization, OrganizationKind
 from parindex.organizations.selectors import organization_tree
@@ -54,6 +58,7 @@ ERR_DRAFT_IN_USE = (
 )
 ERR_BAD_STATUS = "Trạng thái không hợp lệ."
 ERR_ASSIGN_FORBIDDEN = "Bạn chỉ phân công được tiêu chí cho các đơn vị thuộc cơ quan của mình."
+WARN_AREA_BELOW_TOP = "Chỉ tiêu chí cấp 1 mới khai báo được loại điểm; “{area}” ở tiêu chí con này bị bỏ qua."
 
 
 def _rounds_using(criteria_set: CriteriaSet, *, open_only: bool = False):
@@ -110,6 +115,7 @@ def criteria_set_plan_import(*, document: SetDocument, by, replace: bool = False
     header = document.header
     issues = list(document.issues)
     issues += check_set([row.to_check_row() for row in document.rows], header.get("max_total"), header.get("stated"))
+    issues += _area_issues(document)
     plan = ImportPlan(document=document, issues=issues)
     year = header.get("year")
     access = actor_access(by, year if isinstance(year, int) else date.today().year)
@@ -133,6 +139,27 @@ def criteria_set_plan_import(*, document: SetDocument, by, replace: bool = False
         issues.append(Issue("", ERROR, refusal))
     _resolve_units(plan)
     return plan
+
+
+def _area_issues(document: SetDocument) -> list[Issue]:
+    """An area declared below the top level says nothing (a sub-criterion is in its area's
+    role): reported, since the source may have meant its parent."""
+    codes: set[str] = set()
+    issues = []
+    for row in document.rows:
+        if row.area != Area.STANDARD and parent_code(row.code, codes):
+            issues.append(Issue(row.code, WARNING, WARN_AREA_BELOW_TOP.format(area=Area(row.area).label.lower())))
+        codes.add(row.code)
+    return issues
+
+
+def _rule_signed(row) -> bool:
+    """A rule that can give fewer than 0 points (a stage "−3") makes its criterion signed, so
+    the roll-up keeps the negative points instead of counting 0."""
+    try:
+        return compile_rule(row.rule, row.max_points or 0).signed
+    except RuleError:
+        return False
 
 
 def _owner_refusal(access: Access | None, owner: Organization) -> str | None:
@@ -202,6 +229,9 @@ def criteria_set_import(*, plan: ImportPlan, by, status: str = SetStatus.DRAFT) 
         source_note=header.get("source_note") or "",
         max_total=header.get("max_total"),
         bands=header.get("bands") or [],
+        rounding_decimals=(header.get("rounding") or {}).get("decimals"),
+        rounding_at=(header.get("rounding") or {}).get("at") or RoundingAt.TOTAL,
+        stated=header.get("stated") or {},
         note=header.get("note") or "",
         status=status,
     )
@@ -219,7 +249,9 @@ def criteria_set_import(*, plan: ImportPlan, by, status: str = SetStatus.DRAFT) 
             level=(parent.level + 1) if parent else 1,
             title=row.title,
             max_points=row.max_points,
-            signed=row.signed,
+            signed=row.signed or _rule_signed(row),
+            area=row.area if parent is None else Area.STANDARD,
+            stated=row.stated,
             scoring=row.scoring,
             rule=row.rule,
             rule_text=row.rule_text,

@@ -18,7 +18,7 @@ from parindex.core.permissions import call_service, perm_required
 from parindex.criteria import services
 from parindex.criteria.document import read_yaml, write_yaml
 from parindex.criteria.forms import CloneForm, ImportForm, calculator_fields, inputs_from_post
-from parindex.criteria.models import AssignmentRole, CriteriaSet, Criterion, SetStatus
+from parindex.criteria.models import Area, AssignmentRole, CriteriaSet, Criterion, SetStatus
 from parindex.criteria.selectors import (
     ROLE_ABBREVIATIONS,
     assignable_departments,
@@ -29,6 +29,7 @@ from parindex.criteria.selectors import (
     criteria_sets,
     criteria_tree,
     document_from_set,
+    rule_summary,
     set_manageable,
 )
 from parindex.criteria.spreadsheet import read_workbook, where, write_workbook
@@ -101,6 +102,7 @@ def set_detail(request, code: str):
         {
             "criteria_set": criteria_set,
             "areas": areas,
+            "outside_areas": [area for area, _ in areas if area.criterion.area != Area.STANDARD],
             "mine_only": mine_only,
             "can_manage": set_manageable(access, criteria_set),
             "can_assign": bool(assignable_departments(_access_in(request, criteria_set.year), criteria_set)),
@@ -137,12 +139,13 @@ def criterion_detail(request, code: str, criterion_code: str):
     while parent_id:
         ancestors.insert(0, rows[parent_id].criterion)
         parent_id = rows[parent_id].criterion.parent_id
-    rule_error, fields = None, []
+    rule_error, fields, summary = None, [], None
     if not children and criterion.max_points is not None:
         try:
             fields = calculator_fields(criterion.compiled_rule())
         except RuleError as error:
             rule_error = error.message
+        summary = rule_summary(criterion=criterion, ancestors=ancestors)
     return render(
         request,
         "criteria/criterion_detail.html",
@@ -154,6 +157,7 @@ def criterion_detail(request, code: str, criterion_code: str):
             "ancestors": ancestors,
             "fields": fields,
             "rule_error": rule_error,
+            "summary": summary,
         },
     )
 

@@ -92,6 +92,20 @@ class CompiledRule:
         """The most points the rule's parameters can give before the cap at max."""
         return self.max
 
+    # --- engine facts callers ask instead of reading rule JSON ---------------------------
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, "")
+
+    @property
+    def survey_source(self) -> str | None:
+        """The survey figure the rule is scored from (a key of SURVEY_SOURCES), None if none."""
+        return None
+
+    def minimum(self) -> Decimal | None:
+        """The fewest points the rule can give; None when it has no lower limit."""
+        return -self.max if self.signed else ZERO
+
     # --- shared --------------------------------------------------------------------
     def score(self, inputs: Mapping[str, Any]) -> Decimal:
         raw = self.raw_points(inputs)
@@ -664,6 +678,10 @@ class Survey(CompiledRule):
     @property
     def source_label(self) -> str:
         return SURVEY_SOURCES[self.source]
+
+    @property
+    def survey_source(self) -> str | None:
+        return self.source
 
     def fields(self):
         return [InputField("share", f"Tỷ lệ hài lòng (%) – {self.source_label}", "percent")]

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from parindex.engine.numbers import HUNDRED, ZERO, round_points
+
+STANDARD, BONUS, PENALTY = "standard", "bonus", "penalty"
+AREAS = (STANDARD, BONUS, PENALTY)
+AT_CRITERION, AT_TOTAL = "criterion", "total"
 
 
 @dataclass(frozen=True)
@@ -14,7 +18,9 @@ class Node:
     code: str
     max_points: Decimal
     children: tuple[Node, ...] = ()
-    signed: bool = False  # a bonus/penalty node: may go below 0, down to −max
+    signed: bool = False  # may go below 0, down to −max
+    # A top-level node's role in the index; below the top level it is inherited, whatever it says.
+    area: str = STANDARD
 
     def walk(self) -> Iterable[Node]:
         yield self
@@ -28,52 +34,87 @@ class LeafScore:
     excluded: bool = False  # "không áp dụng" with no substitute: leaves the index's denominator
 
 
+@dataclass(frozen=True)
+class Rounding:
+    """A set's declared rounding: none (exact points), or half up to `decimals` places on every
+    criterion or only on the total."""
+
+    decimals: int | None = None
+    at: str = AT_TOTAL
+
+    def apply(self, value: Decimal) -> Decimal:
+        if self.decimals is None:
+            return value
+        return value.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
+
+
+EXACT = Rounding()
+
+
 @dataclass
 class Rollup:
     points: dict[str, Decimal] = field(default_factory=dict)
     pending: set[str] = field(default_factory=set)  # leaves not scored yet (counted as 0)
-    excluded_max: Decimal = ZERO
-    total: Decimal = ZERO
-    maximum: Decimal = ZERO
+    excluded_max: Decimal = ZERO  # maxima of excluded standard leaves
+    total: Decimal = ZERO  # standard + bonus + penalty points (penalties are negative)
+    maximum: Decimal = ZERO  # the standard areas' maxima: the index's denominator before exclusions
+    by_area: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(AREAS, ZERO))
 
     @property
     def index(self) -> Decimal:
         return index_percent(self.total, self.maximum, self.excluded_max)
 
 
-def clamp(value: Decimal, node: Node, signed: bool = False) -> Decimal:
-    low = -node.max_points if signed or node.signed else ZERO
-    return max(low, min(node.max_points, value))
+def bounds(node: Node, signed: bool, area: str) -> tuple[Decimal | None, Decimal]:
+    """(lowest, highest) points of a node; None: no lower limit. A penalty area's points are at
+    most 0 and, when its maximum is 0 (the source gives none), unbounded below."""
+    if area == PENALTY:
+        return (-node.max_points if node.max_points > 0 else None), ZERO
+    return (-node.max_points if signed or node.signed else ZERO), node.max_points
 
 
-def aggregate(roots: Iterable[Node], leaves: Mapping[str, LeafScore | Decimal | None]) -> Rollup:
-    """Parent = sum of its children, clamped to [0, max] ([−max, max] for signed nodes).
-    Everything under a signed node is signed too. The maximum is the sum of the top-level
-    maxima; excluded leaves' maxima are tracked so the index can be rescaled on what remained
-    applicable."""
+def clamp(value: Decimal, node: Node, signed: bool = False, area: str = STANDARD) -> Decimal:
+    low, high = bounds(node, signed, area)
+    value = min(high, value)
+    return value if low is None else max(low, value)
+
+
+def aggregate(
+    roots: Iterable[Node], leaves: Mapping[str, LeafScore | Decimal | None], rounding: Rounding = EXACT
+) -> Rollup:
+    """Parent = sum of its children, clamped to [0, max] ([−max, max] for signed nodes; at most 0
+    in a penalty area). Everything under a signed node is signed too, and everything under a
+    top-level node is in its area. The index's denominator is the standard areas' maxima less
+    excluded standard leaves' maxima: bonus and penalty areas add or take points on top of it.
+    A set rounding at the criterion rounds every node's points; at the total, only the total."""
     rollup = Rollup()
+    per_node = rounding if rounding.at == AT_CRITERION else EXACT
 
-    def visit(node: Node, under_signed: bool = False) -> Decimal:
+    def visit(node: Node, area: str, under_signed: bool = False) -> Decimal:
         signed = under_signed or node.signed
         if node.children:
-            points = clamp(sum((visit(child, signed) for child in node.children), ZERO), node, signed)
+            points = sum((visit(child, area, signed) for child in node.children), ZERO)
         else:
             score = leaves.get(node.code)
             if score is None:
                 rollup.pending.add(node.code)
-                points = ZERO
+                score = ZERO
             elif isinstance(score, LeafScore):
-                if score.excluded:
+                if score.excluded and area == STANDARD:
                     rollup.excluded_max += node.max_points
-                points = clamp(score.points, node, signed)
-            else:
-                points = clamp(score, node, signed)
+                score = score.points
+            points = score
+        points = per_node.apply(clamp(points, node, signed, area))
         rollup.points[node.code] = points
         return points
 
     for root in roots:
-        rollup.total += visit(root)
-        rollup.maximum += root.max_points
+        area = root.area if root.area in AREAS else STANDARD
+        points = visit(root, area)
+        rollup.by_area[area] += points
+        if area == STANDARD:
+            rollup.maximum += root.max_points
+    rollup.total = rounding.apply(sum(rollup.by_area.values(), ZERO))
     return rollup
 
 
