@@ -17,10 +17,11 @@ AREAS = [
     ("2", "(Ví dụ) Điểm thưởng", "bonus"),
     ("3", "(Ví dụ) Điểm trừ", "penalty"),
 ]
+SCORING = {"survey": "survey", "judgement": "appraiser"}  # who scores the example rows of these kinds
 RATIO = {"measure": "ratio", "a_label": "Tổng số nhiệm vụ", "b_label": "Số nhiệm vụ hoàn thành"}
 EXAMPLES: list[tuple[str, str, str, str, dict[str, Any]]] = [
     ("1.1", "Ban hành kế hoạch CCHC năm", "1", "Ban hành đúng hạn: 1 điểm; chậm hoặc không ban hành: 0 điểm",
-     {"kind": "yes_no"}),
+     {"kind": "yes_no", "yes": "1", "no": "0"}),
     ("1.2", "Nội dung kế hoạch", "1", "Đúng thời hạn: 0,5\nĐạt yêu cầu nội dung: 0,5",
      {"kind": "checklist", "items": [{"key": "dung_han", "label": "Đúng thời hạn", "points": "0.5"},
                                      {"key": "noi_dung", "label": "Đạt yêu cầu nội dung", "points": "0.5"}]}),
@@ -103,12 +104,16 @@ def rows() -> list[CriterionRow]:
         if not mine:
             continue
         total = sum((Decimal(e[2]) for e in mine), Decimal(0))
-        criteria.append({"code": code, "title": title, "max": str(total), "area": area, "signed": area != "standard"})
+        criteria.append(
+            {"code": code, "title": title, "max": str(total), "area": area, "signed": area != "standard",
+             "stated": {"criteria": len(mine), "total": str(total)}}
+        )  # fmt: skip
         # Numbered after the filter: a left-out shape leaves no gap for the numbering check to report.
         criteria += [
-            {"code": f"{code}.{n}", "title": t, "max": m, "rule_text": text, "rule": r}
+            {"code": f"{code}.{n}", "title": t, "max": m, "rule_text": text, "rule": r,
+             "scoring": SCORING.get(r["kind"], "self")}
             for n, (_, t, m, text, r) in enumerate(mine, start=1)
-        ]
+        ]  # fmt: skip
     return document_from_data({"set": {}, "criteria": criteria}).rows
 
 

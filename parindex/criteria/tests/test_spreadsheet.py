@@ -159,3 +159,18 @@ def test_a_workbook_without_the_template_sheet_is_reported_not_raised():
     book.active.title = "Trang 1"
     assert read_workbook(saved(book)).issues[0].message.startswith("Tệp không có trang “Bộ tiêu chí”")
     assert read_workbook(b"PK\x03\x04garbage").issues[0].message.startswith("Không đọc được tệp Excel")
+
+
+def test_a_workbook_beyond_the_bounds_is_refused_before_anything_is_read():
+    book = filled_template()
+    sheet = book[SHEET]
+    for n in range(1, 5002):
+        sheet.append([f"9.{n}", "Dòng thừa", 1])
+    document = read_workbook(saved(book))
+    assert document.rows == []
+    assert document.issues[0].message == (
+        "Không đọc được tệp Excel (.xlsx): Bảng có hơn 5000 dòng, quá giới hạn một lần nhập; hãy chia thành nhiều lần."
+    )
+    wide = filled_template()
+    wide[SHEET].cell(TABLE_ROW + 1, 31, "cột thừa")  # the template has 16 columns; 30 are read
+    assert "cột" in read_workbook(saved(wide)).issues[0].message
