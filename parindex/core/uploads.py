@@ -122,9 +122,12 @@ def check_office_package(content: bytes, *, name: str, kind: str) -> None:
         raise UploadRefused(ERR_NOT_OFFICE.format(name=name, kind=label), field="file")
 
 
-def sheet_rows(sheet, *, max_rows: int = MAX_TABLE_ROWS, max_columns: int = MAX_TABLE_COLUMNS) -> list[tuple]:
+def sheet_rows(
+    sheet, *, max_rows: int = MAX_TABLE_ROWS, max_columns: int = MAX_TABLE_COLUMNS, numbered: bool = False
+) -> list[tuple]:
     """The values of a worksheet's non-empty rows, ignoring the size the sheet declares (a
-    1.6 KB file may claim A1:XFD1048576) and refusing a table beyond the bounds."""
+    1.6 KB file may claim A1:XFD1048576) and refusing a table beyond the bounds. `numbered`:
+    (row number as the spreadsheet shows it, values) pairs, for messages that point at a row."""
     if hasattr(sheet, "reset_dimensions"):  # read-only sheets trust the declared dimension
         sheet.reset_dimensions()
     rows = []
@@ -135,7 +138,7 @@ def sheet_rows(sheet, *, max_rows: int = MAX_TABLE_ROWS, max_columns: int = MAX_
             continue
         if len(values) > max_columns and any(values[max_columns:]):
             raise UploadRefused(ERR_TOO_MANY_COLUMNS.format(limit=max_columns), field="file")
-        rows.append(tuple(values[:max_columns]))
+        rows.append((index, tuple(values[:max_columns])) if numbered else tuple(values[:max_columns]))
         if len(rows) > max_rows:
             raise UploadRefused(ERR_TOO_MANY_ROWS.format(limit=max_rows), field="file")
     return rows

@@ -1,22 +1,18 @@
 """A criteria set as a document: read from and written to YAML (the canonical, human-editable
-format, see library/FORMAT.md) and XLSX (one row per node). Reading never drops or changes
-a row: what cannot be understood is kept and reported as an issue."""
+format, see library/FORMAT.md); the Excel template (spreadsheet.py) is read through the same
+`document_from_data`. Reading never drops or changes a row: what cannot be understood is kept
+and reported as an issue."""
 
 from __future__ import annotations
 
-import io
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import openpyxl
 import yaml
-from openpyxl.styles import Alignment, Font, PatternFill
 
-from parindex.core.spreadsheets import workbook_bytes
-from parindex.core.uploads import MAX_TABLE_ROWS, UploadRefused, check_office_package, sheet_rows
+from parindex.core.uploads import MAX_TABLE_ROWS
 from parindex.engine.criteria_check import ERROR, Issue, Row
 from parindex.engine.numbers import to_decimal
 
@@ -31,8 +27,7 @@ ERR_STATED = 'Số liệu công bố (“stated”) phải có dạng {criteria:
 ERR_AREA = "Loại điểm (“area”) “{area}” không hợp lệ (standard, bonus hoặc penalty)."
 SCOPES = ("department", "unit", "province")
 ERR_NOT_YAML = "Tệp không phải YAML hợp lệ: {detail}"
-ERR_NOT_XLSX = "Không đọc được tệp Excel (.xlsx): {detail}"
-ERR_NO_CRITERIA = "Tệp không có danh sách tiêu chí (“criteria” / trang “Tiêu chí”)."
+ERR_NO_CRITERIA = "Tệp không có danh sách tiêu chí (“criteria”)."
 ERR_HEADER = "Thiếu thông tin bộ tiêu chí: {field}."
 # A criteria set nests a handful of levels and repeats nothing by alias; a 433-byte YAML of
 # aliases expands to billions of items and 500 nested brackets overflow the parser's stack.
@@ -45,23 +40,6 @@ ERR_YAML_ALIASES = (
 ERR_NESTING = "Tệp lồng nhau quá sâu (hơn {limit} cấp), không phải một bộ tiêu chí."
 ERR_TOO_MANY_CRITERIA = f"Tệp có hơn {MAX_TABLE_ROWS} tiêu chí, quá giới hạn một lần nhập."
 
-XLSX_COLUMNS = [
-    ("code", "Mã"),
-    ("title", "Tên tiêu chí"),
-    ("max", "Điểm tối đa"),
-    ("scoring", "Cách chấm (self/survey/appraiser)"),
-    ("kind", "Loại quy tắc"),
-    ("params", "Tham số (JSON)"),
-    ("rule_text", "Cách tính điểm (nguyên văn)"),
-    ("evidence", "Tài liệu kiểm chứng"),
-    ("lead", "Chủ trì"),
-    ("coordinating", "Phối hợp"),
-    ("timing", "Thời gian"),
-    ("note", "Ghi chú"),
-    ("signed", "Điểm cộng/trừ (có)"),
-    ("area", "Loại điểm (standard/bonus/penalty)"),
-    ("stated", "Số liệu công bố (JSON)"),
-]
 HEADER_FIELDS = [
     ("code", "Mã bộ tiêu chí"),
     ("title", "Tên bộ tiêu chí"),
@@ -77,7 +55,6 @@ HEADER_FIELDS = [
     ("stated", "Số liệu công bố (JSON)"),
     ("note", "Ghi chú"),
 ]
-LIST_SEPARATOR = "; "
 
 
 @dataclass
@@ -98,7 +75,7 @@ class CriterionRow:
     stated: dict[str, Any] = field(default_factory=dict)
 
     def to_check_row(self) -> Row:
-        return Row(self.code, self.max_points, self.rule, self.signed)
+        return Row(self.code, self.max_points, self.rule, self.signed, self.area, self.stated)
 
 
 @dataclass
@@ -106,6 +83,7 @@ class SetDocument:
     header: dict[str, Any]
     rows: list[CriterionRow]
     issues: list[Issue] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # code → row of the spreadsheet it was read from
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -119,6 +97,12 @@ def read_yaml(text: str) -> SetDocument:
         return SetDocument({}, [], [Issue("", ERROR, ERR_NOT_YAML.format(detail=str(error).splitlines()[0]))])
     if refusal:
         return SetDocument({}, [], [Issue("", ERROR, refusal)])
+    return document_from_data(data)
+
+
+def document_from_data(data: Any) -> SetDocument:
+    """The document of a parsed file, `{"set": {...}, "criteria": [...]}` as in FORMAT.md:
+    YAML and the Excel template both come through here, so both are read the same way."""
     if not isinstance(data, dict) or not isinstance(data.get("criteria"), list):
         return SetDocument({}, [], [Issue("", ERROR, ERR_NO_CRITERIA)])
     if len(data["criteria"]) > MAX_TABLE_ROWS:
@@ -154,91 +138,6 @@ def _yaml_refusal(text: str) -> str:
         if sum(nodes for _, nodes in stack) > MAX_YAML_NODES:  # everything read so far, aliases expanded
             return ERR_YAML_ALIASES.format(limit=MAX_YAML_NODES)
     return ""
-
-
-def _too_deep(value: Any, limit: int = MAX_NESTING) -> bool:
-    """True when lists / dicts nest deeper than `limit` (walked without recursion)."""
-    pending = [(value, 1)]
-    while pending:
-        item, depth = pending.pop()
-        if isinstance(item, dict | list):
-            if depth > limit:
-                return True
-            pending += [(child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)]
-    return False
-
-
-def read_xlsx(content: bytes, *, name: str = "bộ tiêu chí.xlsx") -> SetDocument:
-    try:
-        check_office_package(content, name=name, kind="xlsx")  # before openpyxl unpacks anything
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        info = sheet_rows(book["Thông tin"], max_columns=20) if "Thông tin" in book.sheetnames else []
-        criteria_rows = sheet_rows(book["Tiêu chí"], max_columns=40) if "Tiêu chí" in book.sheetnames else None
-    except UploadRefused as refusal:
-        return SetDocument({}, [], [Issue("", ERROR, ERR_NOT_XLSX.format(detail=refusal.message))])
-    except Exception as error:  # openpyxl raises many unrelated types for a bad file
-        return SetDocument({}, [], [Issue("", ERROR, ERR_NOT_XLSX.format(detail=error))])
-    issues: list[Issue] = []
-    raw_header: dict[str, Any] = {}
-    labels = {label: key for key, label in HEADER_FIELDS}
-    for label, value, *_ in ((*row, None, None) for row in info):
-        if label in labels:
-            raw_header[labels[label]] = value
-    for key, label in HEADER_FIELDS:
-        if key in ("bands", "rounding", "stated") and isinstance(raw_header.get(key), str):
-            try:
-                raw_header[key] = json.loads(raw_header[key]) if raw_header[key].strip() else None
-            except json.JSONDecodeError:
-                issues.append(Issue("", ERROR, f"Ô “{label}” không phải JSON hợp lệ."))
-                raw_header[key] = None
-    header = _header(raw_header, issues)
-    if criteria_rows is None:
-        return SetDocument(header, [], [*issues, Issue("", ERROR, ERR_NO_CRITERIA)])
-    lines = iter(criteria_rows)
-    titles = [str(t or "").strip() for t in next(lines, [])]
-    keys = {label: key for key, label in XLSX_COLUMNS}
-    index = {keys[t]: i for i, t in enumerate(titles) if t in keys}
-    if "code" not in index:
-        return SetDocument(header, [], [*issues, Issue("", ERROR, "Trang “Tiêu chí” thiếu cột “Mã”.")])
-    rows = []
-    for position, values in enumerate(lines, start=1):
-        cell = {key: values[i] if i < len(values) else None for key, i in index.items()}
-        if all(v in (None, "") for v in cell.values()):
-            continue
-        item = {k: cell.get(k) for k in ("code", "title", "max", "scoring", "rule_text", "evidence", "timing", "note")}
-        item["lead"] = _split(cell.get("lead"))
-        item["coordinating"] = _split(cell.get("coordinating"))
-        item["signed"] = str(cell.get("signed") or "").strip().lower() in {"có", "x", "1", "true", "yes"}
-        item["area"] = cell.get("area")
-        try:
-            item["stated"] = json.loads(str(cell["stated"])) if cell.get("stated") else None
-        except json.JSONDecodeError:
-            item["stated"] = "?"  # reported by _row as a malformed "stated"
-        kind = str(cell.get("kind") or "").strip()
-        if kind:
-            params: Any = {}
-            if cell.get("params"):
-                try:
-                    params = json.loads(str(cell["params"]))
-                    if _too_deep(params):
-                        raise RecursionError
-                except RecursionError:
-                    params = None
-                    issues.append(Issue(str(cell.get("code") or ""), ERROR, ERR_NESTING.format(limit=MAX_NESTING)))
-                except json.JSONDecodeError:
-                    params = None
-                    issues.append(
-                        Issue(str(cell.get("code") or ""), ERROR, "Ô “Tham số (JSON)” không phải JSON hợp lệ.")
-                    )
-            item["rule"] = {"kind": kind, **params} if isinstance(params, dict) else {"kind": kind}
-        rows.append(_row(item, position + 1, issues))
-    return SetDocument(header, rows, issues)
-
-
-def _split(value: Any) -> list[str]:
-    if value in (None, ""):
-        return []
-    return [part.strip() for part in str(value).replace("\n", ";").split(";") if part.strip()]
 
 
 def _text(value: Any) -> str:
@@ -446,56 +345,3 @@ def write_yaml(document: SetDocument) -> str:
     return yaml.dump(
         {"set": header, "criteria": criteria}, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, width=100
     )
-
-
-def write_xlsx(document: SetDocument) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Tiêu chí"
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    sheet.append([label for _, label in XLSX_COLUMNS])
-    for cell in sheet[1]:
-        cell.font, cell.fill = bold, fill
-    for row in document.rows:
-        rule = dict(row.rule or {})
-        kind = rule.pop("kind", "")
-        sheet.append(
-            [
-                row.code,
-                row.title,
-                float(row.max_points) if row.max_points is not None else None,
-                row.scoring,
-                kind,
-                json.dumps(rule, ensure_ascii=False) if rule else "",
-                row.rule_text,
-                row.evidence,
-                LIST_SEPARATOR.join(row.lead),
-                LIST_SEPARATOR.join(row.coordinating),
-                row.timing,
-                row.note,
-                "có" if row.signed else "",
-                row.area if row.area != "standard" else "",
-                json.dumps(row.stated, ensure_ascii=False) if row.stated else "",
-            ]
-        )
-    widths = [9, 60, 10, 12, 16, 40, 60, 40, 30, 30, 25, 30, 10, 12, 24]
-    for column, width in zip(sheet.columns, widths, strict=True):
-        sheet.column_dimensions[column[0].column_letter].width = width
-        for cell in column[1:]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "C2"
-
-    info = book.create_sheet("Thông tin")
-    header = document.header
-    for key, label in HEADER_FIELDS:
-        value = header.get(key)
-        if key in ("bands", "rounding", "stated"):
-            value = json.dumps(value or ([] if key == "bands" else {}), ensure_ascii=False)
-        elif key == "max_total" and value is not None:
-            value = float(value)
-        elif key == "source_date" and value:
-            value = value.strftime("%d/%m/%Y")
-        info.append([label, value])
-    info.column_dimensions["A"].width = 40
-    info.column_dimensions["B"].width = 80
-    return workbook_bytes(book)

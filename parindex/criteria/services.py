@@ -114,7 +114,7 @@ def criteria_set_plan_import(*, document: SetDocument, by, replace: bool = False
     library; a user may import only for his own department, or as admin of a province for it."""
     header = document.header
     issues = list(document.issues)
-    issues += check_set([row.to_check_row() for row in document.rows], header.get("max_total"))
+    issues += check_set([row.to_check_row() for row in document.rows], header.get("max_total"), header.get("stated"))
     issues += _area_issues(document)
     plan = ImportPlan(document=document, issues=issues)
     year = header.get("year")

@@ -6,6 +6,7 @@ app_name = "criteria"
 urlpatterns = [
     path("", views.set_list, name="set_list"),
     path("nhap/", views.set_import, name="set_import"),
+    path("nhap/mau-excel/", views.set_template, name="set_template"),
     path("nhap/luu/", views.set_import_confirm, name="set_import_confirm"),
     path("<slug:code>/", views.set_detail, name="set_detail"),
     path("<slug:code>/xuat.<str:fmt>", views.set_export, name="set_export"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import astuple
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -14,7 +16,7 @@ from parindex.core.errors import ApplicationError
 from parindex.core.params import plain_int
 from parindex.core.permissions import call_service, perm_required
 from parindex.criteria import services
-from parindex.criteria.document import read_xlsx, read_yaml, write_xlsx, write_yaml
+from parindex.criteria.document import read_yaml, write_yaml
 from parindex.criteria.forms import CloneForm, ImportForm, calculator_fields, inputs_from_post
 from parindex.criteria.models import Area, AssignmentRole, CriteriaSet, Criterion, SetStatus
 from parindex.criteria.selectors import (
@@ -30,12 +32,15 @@ from parindex.criteria.selectors import (
     rule_summary,
     set_manageable,
 )
+from parindex.criteria.spreadsheet import read_workbook, where, write_workbook
+from parindex.engine.criteria_check import Issue
 from parindex.engine.errors import RuleError
 from parindex.organizations.access import Access, access_for, access_for_user
 from parindex.organizations.models import Organization
 from parindex.organizations.permissions import Perm
 
 SESSION_IMPORT = "criteria_import"
+TEMPLATE_NAME = "mau-bo-tieu-chi.xlsx"
 
 
 def _get_set(request, code: str, *, manage: bool = False) -> CriteriaSet:
@@ -174,10 +179,23 @@ def set_export(request, code: str, fmt: str):
     criteria_set = _get_set(request, code)
     scope = assignment_scope(access_for(request), criteria_set)
     document = document_from_set(criteria_set=criteria_set, org_ids=scope)
-    writers = {"xlsx": write_xlsx, "yaml": write_yaml}
+    writers = {"xlsx": write_workbook, "yaml": write_yaml}
     if fmt not in writers:
         raise Http404
     return attachment(writers[fmt](document), f"{criteria_set.code}.{fmt}")
+
+
+@perm_required(Perm.CRITERIA_MANAGE)
+def set_template(request):
+    """The blank Excel template a coordinator types a set into."""
+    return attachment(write_workbook(), TEMPLATE_NAME)
+
+
+def _preview(request, plan, name: str, lines: dict[str, int]):
+    """The validation report, each issue placed where the user finds it in his file."""
+    plan.document.lines = lines
+    located = [(where(issue, plan.document), issue) for issue in plan.issues]
+    return render(request, "criteria/import_preview.html", {"plan": plan, "file_name": name, "located": located})
 
 
 @perm_required(Perm.CRITERIA_MANAGE)
@@ -187,13 +205,17 @@ def set_import(request):
         upload = form.cleaned_data["file"]
         content = upload.read()
         if upload.name.lower().endswith(".xlsx"):
-            document = read_xlsx(content)
+            document = read_workbook(content, name=upload.name)
         else:
             document = read_yaml(content.decode("utf-8", errors="replace"))
         replace = form.cleaned_data["replace"]
         plan = services.criteria_set_plan_import(document=document, replace=replace, by=request.user)
-        request.session[SESSION_IMPORT] = {"yaml": write_yaml(document), "replace": replace, "name": upload.name}
-        return render(request, "criteria/import_preview.html", {"plan": plan, "file_name": upload.name})
+        request.session[SESSION_IMPORT] = {
+            "yaml": write_yaml(document), "replace": replace, "name": upload.name, "lines": document.lines,
+            # What only the uploaded file showed (a cell's bad parameters leave no trace in the YAML)
+            "issues": [astuple(issue) for issue in document.issues],
+        }  # fmt: skip
+        return _preview(request, plan, upload.name, document.lines)
     return render(request, "criteria/import_upload.html", {"form": form})
 
 
@@ -205,14 +227,16 @@ def set_import_confirm(request):
         messages.error(request, "Phiên nhập đã hết hạn; hãy tải tệp lên lại.")
         return redirect("criteria:set_import")
     document = read_yaml(stored["yaml"])
+    document.issues += [i for i in (Issue(*values) for values in stored.get("issues", [])) if i not in document.issues]
     plan = services.criteria_set_plan_import(document=document, replace=stored["replace"], by=request.user)
+    lines = stored.get("lines") or {}
     if plan.errors:
-        return render(request, "criteria/import_preview.html", {"plan": plan, "file_name": stored["name"]})
+        return _preview(request, plan, stored["name"], lines)
     try:
         criteria_set = services.criteria_set_import(plan=plan, by=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
-        return render(request, "criteria/import_preview.html", {"plan": plan, "file_name": stored["name"]})
+        return _preview(request, plan, stored["name"], lines)
     del request.session[SESSION_IMPORT]
     messages.success(
         request, f"Đã lưu bộ tiêu chí “{criteria_set.title}” ({len(plan.document.rows)} tiêu chí) ở trạng thái dự thảo."

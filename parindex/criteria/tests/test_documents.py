@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from parindex.criteria.document import read_xlsx, read_yaml, write_xlsx, write_yaml
+from parindex.criteria.document import read_yaml, write_yaml
+from parindex.criteria.spreadsheet import read_workbook, write_workbook
 from parindex.engine.criteria_check import ERROR, check_set
 
 LIBRARY = Path(__file__).resolve().parents[1] / "library"
@@ -23,7 +24,7 @@ def report(document):
 def test_every_seed_set_reads_without_errors_and_round_trips(name):
     document = load(name)
     assert [i for i in report(document) if i.level == ERROR] == []
-    for again in (read_yaml(write_yaml(document)), read_xlsx(write_xlsx(document))):
+    for again in (read_yaml(write_yaml(document)), read_workbook(write_workbook(document))):
         assert again.header == document.header
         assert again.rows == document.rows
 
@@ -82,4 +83,4 @@ criteria:
 
 
 def test_a_file_that_is_not_excel_is_reported():
-    assert read_xlsx(b"not a zip").issues[0].message.startswith("Không đọc được tệp Excel")
+    assert read_workbook(b"not a zip").issues[0].message.startswith("Không đọc được tệp Excel")

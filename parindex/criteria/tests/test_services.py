@@ -2,9 +2,10 @@ import pytest
 
 from parindex.core.errors import ApplicationError
 from parindex.criteria import services
-from parindex.criteria.document import read_xlsx, read_yaml, write_xlsx
+from parindex.criteria.document import read_yaml
 from parindex.criteria.models import AssignmentRole, CriteriaSet, Criterion, CriterionAssignment
 from parindex.criteria.selectors import criteria_set_diff, document_from_set
+from parindex.criteria.spreadsheet import read_workbook, write_workbook
 from parindex.organizations.models import Organization
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -79,7 +80,7 @@ def test_export_to_xlsx_reimports_to_an_identical_set():
     qlcn = Organization.objects.get(code="dn-sct-qlcn")
     services.assignment_set(criterion=criterion, organization=qlcn, role="lead", by=None)
     exported = document_from_set(criteria_set=original)
-    document = read_xlsx(write_xlsx(exported))
+    document = read_workbook(write_workbook(exported))
     document.header["code"] = "dn-sct-2019-ban-sao"
     copy = services.criteria_set_import(plan=services.criteria_set_plan_import(document=document, by=None), by=None)
     assert document_from_set(criteria_set=copy).rows == exported.rows

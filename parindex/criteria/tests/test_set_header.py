@@ -3,9 +3,10 @@
 import pytest
 
 from parindex.criteria import services
-from parindex.criteria.document import ERR_AREA, ERR_ROUNDING, ERR_STATED, read_xlsx, read_yaml, write_xlsx, write_yaml
+from parindex.criteria.document import ERR_AREA, ERR_ROUNDING, ERR_STATED, read_yaml, write_yaml
 from parindex.criteria.models import CriteriaSet
 from parindex.criteria.selectors import document_from_set
+from parindex.criteria.spreadsheet import read_workbook, write_workbook
 
 AREAS = """
 set:
@@ -34,7 +35,7 @@ def test_the_header_and_areas_are_read_and_round_trip():
     assert document.header["stated"] == {"criteria": 3, "total": "100"}
     assert [r.area for r in document.rows] == ["standard", "standard", "bonus", "penalty", "penalty", "standard"]
     assert document.rows[0].stated == {"criteria": 1, "total": "100"}
-    for again in (read_yaml(write_yaml(document)), read_xlsx(write_xlsx(document))):
+    for again in (read_yaml(write_yaml(document)), read_workbook(write_workbook(document))):
         assert again.header == document.header
         assert again.rows == document.rows
 

@@ -60,3 +60,47 @@ def test_it_reports_missing_maxima_and_keeps_every_row():
 def test_it_reports_a_level_skipped_between_parent_and_child():
     issues = check_set(rows(("2", "2", None), ("2.3.1", "2", None)))
     assert ("2.3.1", "Không có tiêu chí “2.3” đứng trên “2.3.1”.") in messages(issues)
+
+
+def test_numbering_gaps_are_named_in_the_siblings_own_scheme():
+    from parindex.engine.criteria_check import missing_numbers
+
+    assert missing_numbers(["I", "II", "IV"]) == ["III"]
+    assert missing_numbers(["a", "b", "d"]) == ["c"]
+    assert missing_numbers(["a", "b", "c", "d", "đ", "g"]) == ["e"]  # Vietnamese points skip f
+    assert missing_numbers(["1", "2", "4"]) == ["3"]
+    assert missing_numbers(["I", "V"]) == ["II", "III", "IV"]
+    assert missing_numbers(["c", "d"]) == ["a", "b"]  # letters, not Roman 100 and 500
+    assert missing_numbers(["1", "b"]) == []  # mixed: nothing to say
+
+
+def test_a_roman_numbered_set_reports_the_missing_area():
+    issues = check_set(rows(("I", "1", None), ("II", "1", None), ("IV", "1", None)))
+    assert messages(issues) == [("", "Đánh số bị thiếu: III.")]
+    issues = check_set(rows(("1", "2", None), ("1.a", "1", None), ("1.b", "0.5", None), ("1.d", "0.5", None)))
+    assert ("1", "Đánh số bị thiếu: 1.c.") in messages(issues)
+
+
+def test_stated_counts_and_totals_that_disagree_with_the_rows_are_each_reported():
+    table = [
+        Row("1", D(10), stated={"criteria": 3, "total": "12"}),
+        Row("1.1", D(4)),
+        Row("1.2", D(6)),
+        Row("2", D(90)),
+        Row("2.1", D(90)),
+        Row("3", D(5), area="bonus"),
+        Row("3.1", D(5)),
+    ]
+    issues = messages(check_set(table, D(100), stated={"criteria": 5, "total": "100"}))
+    assert ("1", "Tiêu chí “1” nêu 3 tiêu chí con, bảng có 2.") in issues
+    assert ("1", "Tiêu chí “1” nêu tổng 12 điểm, tổng điểm các tiêu chí con là 10.") in issues
+    assert ("1", "Tiêu chí “1” nêu tổng 12 điểm, điểm tối đa ghi 10.") in issues
+    assert ("", "Văn bản nêu 5 tiêu chí (dưới các lĩnh vực), bảng có 4.") in issues
+    # the bonus area stays out of the standard total: 10 + 90 = 100 as stated
+    assert not any("tổng điểm công bố" in m or "lĩnh vực tính điểm chuẩn là" in m for _, m in issues)
+
+
+def test_a_rule_that_can_never_reach_its_maximum_is_reported():
+    issues = check_set(rows(("1", "2", {"kind": "yes_no", "yes": "1.5"})))
+    assert messages(issues) == [("1", "Quy tắc cho nhiều nhất 1,5 điểm: không bao giờ đạt điểm tối đa 2.")]
+    assert check_set(rows(("1", "2", {"kind": "yes_no"}))) == []
