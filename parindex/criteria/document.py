@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -17,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from parindex.core.spreadsheets import workbook_bytes
 from parindex.core.uploads import MAX_TABLE_ROWS, UploadRefused, check_office_package, sheet_rows
-from parindex.engine.criteria_check import ERROR, Issue, Row
+from parindex.engine.criteria_check import ERROR, WARNING, Issue, Row
 from parindex.engine.numbers import to_decimal
 
 SCORINGS = ("self", "survey", "appraiser")
@@ -66,6 +67,8 @@ HEADER_FIELDS = [
     ("note", "Ghi chú"),
 ]
 LIST_SEPARATOR = "; "
+# "TC 3.3 - Thực hiện cơ chế một cửa, một cửa liên thông: 1 điểm": the source's maximum.
+_STATED_POINTS = re.compile(r":\s*(\d+(?:[.,]\d+)?)\s*điểm\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -296,10 +299,11 @@ def _row(item: Any, position: int, issues: list[Issue]) -> CriterionRow:
         issues.append(Issue(code, ERROR, "Quy tắc phải có “kind”."))
         rule = None
     lead, coordinating = item.get("lead") or [], item.get("coordinating") or []
+    title = _text(item.get("title"))
     return CriterionRow(
         code=code,
-        title=_text(item.get("title")),
-        max_points=_decimal(item.get("max"), "Điểm tối đa", code, issues),
+        title=title,
+        max_points=_max_points(item.get("max"), title, code, issues),
         scoring=scoring,
         rule=_plain(rule) if rule else None,
         rule_text=_text(item.get("rule_text")),
@@ -310,6 +314,23 @@ def _row(item: Any, position: int, issues: list[Issue]) -> CriterionRow:
         note=_text(item.get("note")),
         signed=bool(item.get("signed")),
     )
+
+
+def _max_points(value: Any, title: str, code: str, issues: list[Issue]) -> Decimal | None:
+    """The maximum as given, else as the title states it; a title stating another maximum
+    than the one given is reported, neither is changed."""
+    given = _decimal(value, "Điểm tối đa", code, issues)
+    stated = _STATED_POINTS.search(title)
+    if stated is None:
+        return given
+    points = to_decimal(stated[1].replace(",", "."))
+    if given is None and value in (None, ""):
+        return points
+    if given is not None and given != points:
+        issues.append(
+            Issue(code, WARNING, f"Tên tiêu chí ghi {stated[1]} điểm, khác điểm tối đa {_decimal_text(given)}.")
+        )
+    return given
 
 
 def _plain(value: Any) -> Any:

@@ -86,6 +86,7 @@ ERR_APPRAISE_OWN = (
 )
 # A label, not a field name: the audit page shows it as is.
 AUDIT_TASK_UNITS = "Đơn vị thực hiện"
+ERR_UNIT_TYPE_KIND = "Chỉ phòng, đơn vị trực thuộc mới có loại đơn vị."
 
 
 def organization_create(
@@ -101,6 +102,7 @@ def organization_create(
     change_kind: str = ChangeKind.CREATED,
     related: Organization | None = None,
     is_appraising_body: bool = False,
+    unit_type: str = "",
 ) -> Organization:
     access = actor_access(by, year)
     if access is not None:
@@ -115,11 +117,13 @@ def organization_create(
         raise ApplicationError(ERR_CODE_TAKEN.format(code=code), field="code")
     if kind == OrganizationKind.UNIT and parent is None:
         raise ApplicationError(ERR_UNIT_NEEDS_PARENT, field="parent")
+    if unit_type and kind != OrganizationKind.UNIT:
+        raise ApplicationError(ERR_UNIT_TYPE_KIND, field="unit_type")
     _check_shape(kind=kind, parent=parent)
     if parent is not None and organization_version_in(organization=parent, year=year) is None:
         raise ApplicationError(ERR_PARENT_MISSING.format(year=year), field="parent")
     with transaction.atomic():
-        organization = Organization(code=code, kind=kind, is_appraising_body=is_appraising_body)
+        organization = Organization(code=code, kind=kind, is_appraising_body=is_appraising_body, unit_type=unit_type)
         organization.full_clean()
         organization.save()
         _version_create(organization=organization, name=name, short_name=short_name, parent=parent, year=year)

@@ -18,7 +18,13 @@ def matrix_cells(row: MatrixRow) -> SafeString:
     every value from the database is escaped."""
     parts = []
     for cell in row.cells:
-        if cell.role:
+        if cell.role and cell.responsible:
+            parts.append(
+                f'<td data-testid="cell-{escape(cell.key)}" class="mx-{escape(cell.role)}" '
+                f'title="Người phụ trách: {escape(cell.responsible)}">{escape(cell.abbreviation)}'
+                f'<i class="bi bi-person-fill ms-1" aria-label="Người phụ trách: {escape(cell.responsible)}"></i></td>'
+            )
+        elif cell.role:
             parts.append(
                 f'<td data-testid="cell-{escape(cell.key)}" class="mx-{escape(cell.role)}">'
                 f"{escape(cell.abbreviation)}</td>"
