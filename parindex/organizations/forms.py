@@ -5,7 +5,7 @@ from django import forms
 from parindex.core.forms import BootstrapFormMixin
 from parindex.core.versioning import edit_stamp_field
 from parindex.core.working_year import available_years
-from parindex.organizations.models import OrganizationKind
+from parindex.organizations.models import OrganizationKind, UnitType
 from parindex.organizations.tree import OrgTree
 
 
@@ -54,7 +54,13 @@ class OrganizationCreateForm(OrganizationRenameForm):
     code = forms.SlugField(
         label="Mã", max_length=64, help_text="Chữ thường không dấu, số và gạch nối, ví dụ bp-stnmt-vp."
     )
-    field_order = ["kind", "code", "name", "short_name", "parent", "year", "is_appraising_body", "note"]
+    unit_type = forms.ChoiceField(
+        label="Loại đơn vị",
+        choices=[("", "—"), *UnitType.choices],
+        required=False,
+        help_text="Chỉ cho phòng, đơn vị trực thuộc: bộ tiêu chí ghi “các đơn vị sự nghiệp” là các đơn vị loại này.",
+    )
+    field_order = ["kind", "code", "name", "short_name", "unit_type", "parent", "year", "is_appraising_body", "note"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -97,6 +97,7 @@ def create(request):
                     by=request.user,
                     note=data["note"],
                     is_appraising_body=data.get("is_appraising_body", False),
+                    unit_type=data["unit_type"],
                 ),
             )
             if created:
