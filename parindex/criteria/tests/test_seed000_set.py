@@ -99,7 +99,7 @@ def test_the_official_shows_on_the_criterion_and_in_the_assignment_matrix(login_
     assert matrix.status_code == 200
     cell = matrix.content.decode().split('data-testid="cell-6.1.1-bp-stnmt-vp"')[1].split("</td>")[0]
     assert 'title="Người phụ trách: Thiều Thị Nga"' in cell
-    assert ">CT<" in cell
+    assert ">CT<i" in cell
 
 
 def test_an_export_writes_the_official_back_as_the_source_wrote_it():
