@@ -168,8 +168,14 @@ def _resolve_units(plan: ImportPlan) -> None:
     where = plan.owner.code if plan.owner else "bộ tiêu chí chưa gắn cơ quan"
     for name, codes in unknown.items():
         listed = ", ".join(dict.fromkeys(codes))
+        hint = resolver.hint(name) if resolver else ""
         plan.issues.append(
-            Issue(codes[0], WARNING, f"Không xác định được đơn vị “{name}” ({where}); giữ nguyên văn ở: {listed}.")
+            Issue(
+                codes[0],
+                WARNING,
+                f"Không xác định được đơn vị “{name}” ({where}{'; ' + hint if hint else ''}); "
+                f"giữ nguyên văn ở: {listed}.",
+            )
         )
     for reading, codes in readings.items():  # said, so that no unit is assigned unseen
         plan.issues.append(Issue(codes[0], WARNING, f"Đã hiểu {reading}; ở: {', '.join(dict.fromkeys(codes))}."))

@@ -20,6 +20,9 @@ TYPE_GROUP_PREFIXES = {
     "cácchicục": UnitType.BRANCH,
     "cácphòngchuyênmôn": UnitType.OFFICE,
 }
+ERR_NO_UNIT_OF_TYPE = (
+    "chưa có đơn vị nào thuộc loại “{type}”: hãy chọn “Loại đơn vị” của các đơn vị ở trang Cơ cấu tổ chức"
+)
 MIN_SUFFIX_MATCH = 8
 # "Bộ phận một cửa cấp tỉnh, cấp huyện": the department's own unit is the provincial one; the
 # district desks are no unit of its tree.
@@ -110,6 +113,14 @@ class UnitResolver:
             if len(suffixed) == 1:
                 return Resolution(sorted(suffixed))
         return self._read_acronym(name)
+
+    def hint(self, name: str) -> str:
+        """Why a name read() left unresolved may resolve later, or ""."""
+        key = name_key(name)
+        for prefix, unit_type in TYPE_GROUP_PREFIXES.items():
+            if key.startswith(prefix):
+                return ERR_NO_UNIT_OF_TYPE.format(type=unit_type.label)
+        return ""
 
     def _read_acronym(self, name: str) -> Resolution | None:
         """A shortened abbreviation ("CCBVM" for CCBVMT, "VPĐK" for VPĐKĐĐ) stands for the one

@@ -2,14 +2,21 @@
 abbreviations and groups of the document, the official in brackets, the points in titles."""
 
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from parindex.criteria import services
+from parindex.criteria.document import read_yaml
 from parindex.criteria.models import CriteriaSet, CriterionAssignment
 from parindex.criteria.selectors import document_from_set
+from parindex.organizations.models import Organization
 
 pytestmark = pytest.mark.usefixtures("demo")
+
+LIBRARY = Path(__file__).resolve().parents[1] / "library"
 
 # The rows whose appendix names Văn phòng Sở under "Phối hợp" beside a lead group that includes it.
 VP_COORDINATES = [
@@ -111,3 +118,16 @@ def test_an_export_writes_the_official_back_as_the_source_wrote_it():
 @pytest.mark.parametrize(("code", "points"), [("3.3", D(1)), ("6.2", D(5)), ("7.3.3", D(2))])
 def test_points_stated_in_titles_are_the_maximum(code, points):
     assert CriteriaSet.objects.get(code="bp-stnmt-2024").criteria.get(code=code).max_points == points
+
+
+def test_with_no_unit_typed_the_import_says_how_the_public_service_group_will_resolve():
+    Organization.objects.filter(code__startswith="bp-stnmt-").update(unit_type="", updated_at=timezone.now())
+    document = read_yaml((LIBRARY / "bp-stnmt-2024.yaml").read_text(encoding="utf-8"))
+    document.header["code"] = "bp-stnmt-2024-lai"
+    plan = services.criteria_set_plan_import(document=document, by=None)
+    assert (
+        "5.1.2",
+        "Không xác định được đơn vị “Các đơn vị sự nghiệp trực thuộc” (bp-stnmt; chưa có đơn vị nào thuộc loại "
+        "“Đơn vị sự nghiệp”: hãy chọn “Loại đơn vị” của các đơn vị ở trang Cơ cấu tổ chức); "
+        "giữ nguyên văn ở: 5.1.2, 5.2.1.",
+    ) in [(i.code, i.message) for i in plan.warnings]

@@ -41,7 +41,11 @@ def test_a_group_is_the_units_of_its_type_and_nothing_while_no_unit_has_the_type
     units = resolver(node(2, "Văn phòng Sở"), node(3, "Trung tâm Quan trắc", unit_type="public_service"))
     assert units.read("Các đơn vị sự nghiệp trực thuộc") == Resolution([3], group=True)
     assert units.read("Các phòng, đơn vị trực thuộc") == Resolution([2, 3], group=True)
-    assert resolver(node(2, "Văn phòng Sở")).resolve("Các đơn vị sự nghiệp trực thuộc") is None
+    untyped = resolver(node(2, "Văn phòng Sở"))
+    assert untyped.resolve("Các đơn vị sự nghiệp trực thuộc") is None
+    assert untyped.hint("Các đơn vị sự nghiệp trực thuộc") == (
+        "chưa có đơn vị nào thuộc loại “Đơn vị sự nghiệp”: hãy chọn “Loại đơn vị” của các đơn vị ở trang Cơ cấu tổ chức"
+    )
 
 
 def test_a_level_qualifier_is_read_off_and_said():
