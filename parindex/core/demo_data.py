@@ -58,6 +58,21 @@ ORGANIZATIONS: list[tuple[str, str, str, str, str | None]] = [
     ("dn-sxd", "department", "Sở Xây dựng tỉnh Đồng Nai", "SXD", "dn"),
 ]
 
+# Unit types, as the seeds group them: seed 000 names VPĐKĐĐ, TTQT TN&MT and Quỹ BVMT together
+# wherever it means its đơn vị sự nghiệp (5.3, 6.1.2, 6.3.2); units not listed are offices.
+UNIT_TYPES: dict[str, str] = {
+    "bp-stnmt-vpdkdd": "public_service",
+    "bp-stnmt-ttqt": "public_service",
+    "bp-stnmt-quy": "public_service",
+    "bp-stnmt-ccbvmt": "branch",
+    "bp-stnmt-ccqldd": "branch",
+    "bp-stnmt-motcua": "desk",
+    "qb-stnmt-vpdkdd": "public_service",
+    "qb-stnmt-ttcntt": "public_service",
+    "kh-stnmt-vpdkdd": "public_service",
+    "kh-stnmt-ttcntt": "public_service",
+}
+
 # Sở Nội vụ of each province appraises that province's other departments (and never itself).
 APPRAISING_BODIES = ["bp-snv", "dn-snv"]
 

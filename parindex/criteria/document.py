@@ -5,6 +5,7 @@ and reported as an issue."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -13,7 +14,7 @@ from typing import Any
 import yaml
 
 from parindex.core.uploads import MAX_TABLE_ROWS
-from parindex.engine.criteria_check import ERROR, Issue, Row
+from parindex.engine.criteria_check import ERROR, WARNING, Issue, Row
 from parindex.engine.numbers import to_decimal
 
 SCORINGS = ("self", "survey", "appraiser")
@@ -55,6 +56,8 @@ HEADER_FIELDS = [
     ("stated", "Số liệu công bố (JSON)"),
     ("note", "Ghi chú"),
 ]
+# "TC 3.3 - Thực hiện cơ chế một cửa, một cửa liên thông: 1 điểm": the source's maximum.
+_STATED_POINTS = re.compile(r":\s*(\d+(?:[.,]\d+)?)\s*điểm\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -261,10 +264,11 @@ def _row(item: Any, position: int, issues: list[Issue]) -> CriterionRow:
     if area not in AREAS:
         issues.append(Issue(code, ERROR, ERR_AREA.format(area=area[:30])))
         area = "standard"
+    title = _text(item.get("title"))
     return CriterionRow(
         code=code,
-        title=_text(item.get("title")),
-        max_points=_decimal(item.get("max"), "Điểm tối đa", code, issues),
+        title=title,
+        max_points=_max_points(item.get("max"), title, code, issues),
         scoring=scoring,
         rule=_plain(rule) if rule else None,
         rule_text=_text(item.get("rule_text")),
@@ -277,6 +281,23 @@ def _row(item: Any, position: int, issues: list[Issue]) -> CriterionRow:
         area=area,
         stated=_stated(item.get("stated"), code, issues),
     )
+
+
+def _max_points(value: Any, title: str, code: str, issues: list[Issue]) -> Decimal | None:
+    """The maximum as given, else as the title states it; a title stating another maximum
+    than the one given is reported, neither is changed."""
+    given = _decimal(value, "Điểm tối đa", code, issues)
+    stated = _STATED_POINTS.search(title)
+    if stated is None:
+        return given
+    points = to_decimal(stated[1].replace(",", "."))
+    if given is None and value in (None, ""):
+        return points
+    if given is not None and given != points:
+        issues.append(
+            Issue(code, WARNING, f"Tên tiêu chí ghi {stated[1]} điểm, khác điểm tối đa {_decimal_text(given)}.")
+        )
+    return given
 
 
 def _plain(value: Any) -> Any:

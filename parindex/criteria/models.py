@@ -229,6 +229,8 @@ class CriterionAssignment(BaseModel):
         Organization, on_delete=models.CASCADE, related_name="criterion_assignments", verbose_name="Đơn vị"
     )
     role = models.CharField("Vai trò", max_length=16, choices=AssignmentRole.choices)
+    # The person the source names beside the unit, "Văn phòng Sở (Thiều Thị Nga)".
+    responsible = models.CharField("Người phụ trách", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "Phân công tiêu chí"

@@ -134,6 +134,7 @@ class CriterionView:
     coordinating_names: list[str] = field(default_factory=list)
     assigned_org_ids: set[int] = field(default_factory=set)
     roles: dict[int, str] = field(default_factory=dict)  # organization id → role
+    officials: dict[int, str] = field(default_factory=dict)  # organization id → person named in charge
 
     # A province's set lists, per criterion, the units of every department (45 × 4 names, 450 kB
     # for the page): the set's page names a few per role, the criterion's page names them all.
@@ -166,12 +167,12 @@ def criteria_tree(*, criteria_set: CriteriaSet, org_ids: set[int] | None = None)
     criteria = list(criteria_set.criteria.order_by("position"))
     tree = organization_tree(year=criteria_set.year)
     assignments = defaultdict(list)
-    for criterion_id, organization_id, role in (
+    for criterion_id, organization_id, role, responsible in (
         _assignments(org_ids)
         .filter(criterion__criteria_set=criteria_set)
-        .values_list("criterion_id", "organization_id", "role")
+        .values_list("criterion_id", "organization_id", "role", "responsible")
     ):
-        assignments[criterion_id].append((organization_id, role))
+        assignments[criterion_id].append((organization_id, role, responsible))
     parents = {c.parent_id for c in criteria}
     rows = []
     for criterion in criteria:
@@ -181,12 +182,14 @@ def criteria_tree(*, criteria_set: CriteriaSet, org_ids: set[int] | None = None)
             has_children=criterion.pk in parents,
             kind_label=criterion.kind_label if criterion.pk not in parents else "",
         )
-        for organization_id, role in assignments[criterion.pk]:
+        for organization_id, role, responsible in assignments[criterion.pk]:
             node = tree.nodes.get(organization_id)
             name = (node.short_name or node.name) if node else f"#{organization_id}"
             target = view.lead_names if role == AssignmentRole.LEAD else view.coordinating_names
-            target.append(name)
+            target.append(f"{name} ({responsible})" if responsible else name)
             view.roles[organization_id] = role
+            if responsible:
+                view.officials[organization_id] = responsible
         view.assigned_org_ids = set(view.roles)
         view.lead_names += criterion.unresolved_lead
         view.coordinating_names += criterion.unresolved_coordinating
@@ -204,6 +207,7 @@ class MatrixCell:
     key: str  # "<criterion code>-<unit code>": the cell's test id and the picker's label
     unit: TreeNode
     role: str  # "" when the unit is not assigned
+    responsible: str = ""  # the person the source names for the unit
 
     @property
     def abbreviation(self) -> str:
@@ -223,7 +227,10 @@ def assignment_matrix_rows(*, criteria_set: CriteriaSet, units: list[TreeNode]) 
     matrix = []
     for row in rows:
         code = row.criterion.code
-        cells = [MatrixCell(f"{code}-{unit.code}", unit, row.roles.get(unit.org_id, "")) for unit in units]
+        cells = [
+            MatrixCell(f"{code}-{unit.code}", unit, row.roles.get(unit.org_id, ""), row.officials.get(unit.org_id, ""))
+            for unit in units
+        ]
         matrix.append(MatrixRow(row, cells))
     return matrix
 
@@ -236,7 +243,8 @@ def document_from_set(*, criteria_set: CriteriaSet, org_ids: set[int] | None = N
     for a in _assignments(org_ids).filter(criterion__criteria_set=criteria_set):
         node = tree.nodes.get(a.organization_id)
         if node:
-            assignments[a.criterion_id][a.role].append(node.name)
+            name = f"{node.name} ({a.responsible})" if a.responsible else node.name
+            assignments[a.criterion_id][a.role].append(name)
     header = {
         "code": criteria_set.code,
         "title": criteria_set.title,

@@ -28,7 +28,7 @@ from parindex.criteria.selectors import (
     set_manageable,
     set_readable,
 )
-from parindex.criteria.units import UnitResolver
+from parindex.criteria.units import UnitResolver, roles_by_precedence
 from parindex.engine.criteria_check import ERROR, WARNING, Issue, check_set, parent_code
 from parindex.engine.errors import RuleError
 from parindex.engine.rules import compile_rule
@@ -99,6 +99,7 @@ class ImportPlan:
     replace: bool = False  # may take the place of a draft of the same code
     resolved: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # code → role → org ids
     unresolved: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # code → role → names
+    officials: dict[str, dict[int, str]] = field(default_factory=dict)  # code → org id → person named
 
     @property
     def errors(self) -> list[Issue]:
@@ -174,23 +175,37 @@ def _resolve_units(plan: ImportPlan) -> None:
     year = plan.document.header.get("year")
     resolver = UnitResolver(organization_tree(year=year), plan.owner.pk if plan.owner else None) if year else None
     unknown: dict[str, list[str]] = defaultdict(list)
+    readings: dict[str, list[str]] = defaultdict(list)
     for row in plan.document.rows:
-        plan.resolved[row.code] = {AssignmentRole.LEAD: [], AssignmentRole.COORDINATING: []}
+        mentions = []
         plan.unresolved[row.code] = {AssignmentRole.LEAD: [], AssignmentRole.COORDINATING: []}
         for role, names in ((AssignmentRole.LEAD, row.lead), (AssignmentRole.COORDINATING, row.coordinating)):
             for name in names:
-                org_ids = resolver.resolve(name) if resolver else None
-                if org_ids:
-                    plan.resolved[row.code][role] += [o for o in org_ids if o not in plan.resolved[row.code][role]]
-                else:
+                found = resolver.read(name) if resolver else None
+                if found is None:
                     plan.unresolved[row.code][role].append(name)
                     unknown[name].append(row.code)
+                    continue
+                mentions.append((role, found))
+                if found.official:
+                    plan.officials.setdefault(row.code, {}).update(dict.fromkeys(found.org_ids, found.official))
+                if found.reading:
+                    readings[found.reading].append(row.code)
+        plan.resolved[row.code] = roles_by_precedence(mentions)
     where = plan.owner.code if plan.owner else "bộ tiêu chí chưa gắn cơ quan"
     for name, codes in unknown.items():
         listed = ", ".join(dict.fromkeys(codes))
+        hint = resolver.hint(name) if resolver else ""
         plan.issues.append(
-            Issue(codes[0], WARNING, f"Không xác định được đơn vị “{name}” ({where}); giữ nguyên văn ở: {listed}.")
+            Issue(
+                codes[0],
+                WARNING,
+                f"Không xác định được đơn vị “{name}” ({where}{'; ' + hint if hint else ''}); "
+                f"giữ nguyên văn ở: {listed}.",
+            )
         )
+    for reading, codes in readings.items():  # said, so that no unit is assigned unseen
+        plan.issues.append(Issue(codes[0], WARNING, f"Đã hiểu {reading}; ở: {', '.join(dict.fromkeys(codes))}."))
 
 
 @transaction.atomic
@@ -264,9 +279,11 @@ def criteria_set_import(*, plan: ImportPlan, by, status: str = SetStatus.DRAFT) 
         criterion.full_clean(exclude=["criteria_set", "parent"])
         criterion.save()
         by_code[row.code] = criterion
-        resolved = plan.resolved[row.code]
+        resolved, officials = plan.resolved[row.code], plan.officials.get(row.code, {})
         assignments += [
-            CriterionAssignment(criterion=criterion, organization_id=org_id, role=role)
+            CriterionAssignment(
+                criterion=criterion, organization_id=org_id, role=role, responsible=officials.get(org_id, "")
+            )
             for org_id, role in unit_roles(resolved[AssignmentRole.LEAD], resolved[AssignmentRole.COORDINATING])
         ]
     CriterionAssignment.objects.bulk_create(assignments)
@@ -292,7 +309,9 @@ def criteria_set_clone(*, source: CriteriaSet, year: int, code: str, by) -> Crit
         criterion.save()
         new_ids[old_pk] = criterion
     CriterionAssignment.objects.bulk_create(
-        CriterionAssignment(criterion=new_ids[a.criterion_id], organization_id=a.organization_id, role=a.role)
+        CriterionAssignment(
+            criterion=new_ids[a.criterion_id], organization_id=a.organization_id, role=a.role, responsible=a.responsible
+        )
         for a in CriterionAssignment.objects.filter(criterion__criteria_set=source)
     )
     return clone

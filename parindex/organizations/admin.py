@@ -11,8 +11,8 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("code", "kind")
-    list_filter = ("kind",)
+    list_display = ("code", "kind", "unit_type")
+    list_filter = ("kind", "unit_type")
     search_fields = ("code", "versions__name")
     inlines = [VersionInline]
 

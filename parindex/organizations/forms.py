@@ -5,7 +5,7 @@ from django import forms
 from parindex.core.forms import BootstrapFormMixin
 from parindex.core.versioning import edit_stamp_field
 from parindex.core.working_year import available_years
-from parindex.organizations.models import OrganizationKind
+from parindex.organizations.models import OrganizationKind, UnitType
 from parindex.organizations.tree import OrgTree
 
 
@@ -35,6 +35,12 @@ class OrganizationRenameForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(
         label="Căn cứ (quyết định, ghi chú)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    unit_type = forms.ChoiceField(
+        label="Loại đơn vị",
+        choices=[("", "—"), *UnitType.choices],
+        required=False,
+        help_text="Chỉ cho phòng, đơn vị trực thuộc: bộ tiêu chí ghi “các đơn vị sự nghiệp” là các đơn vị loại này.",
+    )
     is_appraising_body = forms.BooleanField(
         label="Cơ quan thẩm định (Sở Nội vụ, Hội đồng thẩm định)",
         required=False,
@@ -42,11 +48,23 @@ class OrganizationRenameForm(BootstrapFormMixin, forms.Form):
         "Chỉ quản trị cấp tỉnh đánh dấu được.",
     )
 
-    def __init__(self, *args, tree: OrgTree, manageable: frozenset[int], can_mark_body: bool = False, **kwargs) -> None:
+    field_order = ["name", "short_name", "unit_type", "parent", "year", "is_appraising_body", "note"]
+
+    def __init__(
+        self,
+        *args,
+        tree: OrgTree,
+        manageable: frozenset[int],
+        can_mark_body: bool = False,
+        is_unit: bool = True,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].choices = _org_choices(tree, manageable, blank="— (cấp cao nhất) —")
         if not can_mark_body:
             del self.fields["is_appraising_body"]
+        if not is_unit:
+            del self.fields["unit_type"]
 
 
 class OrganizationCreateForm(OrganizationRenameForm):
@@ -54,7 +72,7 @@ class OrganizationCreateForm(OrganizationRenameForm):
     code = forms.SlugField(
         label="Mã", max_length=64, help_text="Chữ thường không dấu, số và gạch nối, ví dụ bp-stnmt-vp."
     )
-    field_order = ["kind", "code", "name", "short_name", "parent", "year", "is_appraising_body", "note"]
+    field_order = ["kind", "code", "name", "short_name", "unit_type", "parent", "year", "is_appraising_body", "note"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -22,6 +22,16 @@ class OrganizationKind(models.TextChoices):
     UNIT = "unit", "Phòng, đơn vị trực thuộc"
 
 
+class UnitType(models.TextChoices):
+    """What a unit of a department is, so that a document's "các đơn vị sự nghiệp trực thuộc"
+    means the units of that type."""
+
+    OFFICE = "office", "Phòng chuyên môn, Văn phòng, Thanh tra"
+    BRANCH = "branch", "Chi cục"
+    PUBLIC_SERVICE = "public_service", "Đơn vị sự nghiệp"
+    DESK = "desk", "Bộ phận (một cửa, …)"
+
+
 class Organization(BaseModel):
     code = models.SlugField("Mã", max_length=64, unique=True)
     kind = models.CharField("Loại", max_length=16, choices=OrganizationKind.choices)
@@ -31,6 +41,13 @@ class Organization(BaseModel):
         "Cơ quan thẩm định",
         default=False,
         help_text="Sở Nội vụ hoặc Hội đồng thẩm định: thẩm định các sở, ban, ngành khác của tỉnh.",
+    )
+    unit_type = models.CharField(
+        "Loại đơn vị",
+        max_length=16,
+        choices=UnitType.choices,
+        blank=True,
+        help_text="Chỉ cho phòng, đơn vị trực thuộc: bộ tiêu chí ghi “các đơn vị sự nghiệp” là các đơn vị loại này.",
     )
 
     class Meta:

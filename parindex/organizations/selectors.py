@@ -70,6 +70,7 @@ def _build_tree(year: int) -> OrgTree:
         "valid_from",
         "valid_until",
         "organization__is_appraising_body",
+        "organization__unit_type",
     )
     return OrgTree(year, (TreeNode(*row) for row in rows))
 

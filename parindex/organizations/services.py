@@ -86,6 +86,7 @@ ERR_APPRAISE_OWN = (
 )
 # A label, not a field name: the audit page shows it as is.
 AUDIT_TASK_UNITS = "Đơn vị thực hiện"
+ERR_UNIT_TYPE_KIND = "Chỉ phòng, đơn vị trực thuộc mới có loại đơn vị."
 
 
 def organization_create(
@@ -101,6 +102,7 @@ def organization_create(
     change_kind: str = ChangeKind.CREATED,
     related: Organization | None = None,
     is_appraising_body: bool = False,
+    unit_type: str = "",
 ) -> Organization:
     access = actor_access(by, year)
     if access is not None:
@@ -115,11 +117,13 @@ def organization_create(
         raise ApplicationError(ERR_CODE_TAKEN.format(code=code), field="code")
     if kind == OrganizationKind.UNIT and parent is None:
         raise ApplicationError(ERR_UNIT_NEEDS_PARENT, field="parent")
+    if unit_type and kind != OrganizationKind.UNIT:
+        raise ApplicationError(ERR_UNIT_TYPE_KIND, field="unit_type")
     _check_shape(kind=kind, parent=parent)
     if parent is not None and organization_version_in(organization=parent, year=year) is None:
         raise ApplicationError(ERR_PARENT_MISSING.format(year=year), field="parent")
     with transaction.atomic():
-        organization = Organization(code=code, kind=kind, is_appraising_body=is_appraising_body)
+        organization = Organization(code=code, kind=kind, is_appraising_body=is_appraising_body, unit_type=unit_type)
         organization.full_clean()
         organization.save()
         _version_create(organization=organization, name=name, short_name=short_name, parent=parent, year=year)
@@ -147,10 +151,11 @@ def organization_rename(
     by,
     note: str = "",
     is_appraising_body: bool | None = None,
+    unit_type: str | None = None,
     loaded_at: str | None = None,
 ) -> OrganizationVersion:
     """New name and/or parent from `year` on; the years before keep the old ones. The
-    appraising-body mark is not per year: it changes for every year at once."""
+    appraising-body mark and the unit type are not per year: they change for every year at once."""
     access = actor_access(by, year)
     if access is not None:
         _require_manage(access, organization)
@@ -163,7 +168,10 @@ def organization_rename(
         short_name,
         parent.pk if parent else None,
     )
-    if not version_changes and not flag_changes:
+    type_changes = unit_type is not None and unit_type != organization.unit_type
+    if type_changes and unit_type and organization.kind != OrganizationKind.UNIT:
+        raise ApplicationError(ERR_UNIT_TYPE_KIND, field="unit_type")
+    if not version_changes and not flag_changes and not type_changes:
         raise ApplicationError(ERR_NOTHING_CHANGED)
     if access is not None and version_changes and (parent.pk if parent else None) != current.parent_id:
         if parent is None and not access.is_superuser:
@@ -179,7 +187,7 @@ def organization_rename(
         )
     if not version_changes:
         with transaction.atomic():
-            _body_flag_save(organization, is_appraising_body)
+            _marks_save(organization, is_appraising_body if flag_changes else None, unit_type if type_changes else None)
         return current
     if parent is not None:
         _check_shape(kind=organization.kind, parent=parent)
@@ -191,8 +199,7 @@ def organization_rename(
     elif organization.kind == OrganizationKind.UNIT:
         raise ApplicationError(ERR_UNIT_NEEDS_PARENT, field="parent")
     with transaction.atomic():
-        if flag_changes:
-            _body_flag_save(organization, is_appraising_body)
+        _marks_save(organization, is_appraising_body if flag_changes else None, unit_type if type_changes else None)
         version = _version_replace_from(current=current, year=year, name=name, short_name=short_name, parent=parent)
         OrganizationChange.objects.create(
             kind=ChangeKind.RENAMED, year=year, organization=organization, note=note, by=by
@@ -425,10 +432,18 @@ def _check_body_flag(access: Access | None, *, kind: str | None, parent_id: int 
         raise ApplicationError(ERR_BODY_FLAG_RIGHTS, field="is_appraising_body")
 
 
-def _body_flag_save(organization: Organization, value: bool) -> None:
-    organization.is_appraising_body = value
-    organization.full_clean()
-    organization.save(update_fields=["is_appraising_body", "updated_at"])
+def _marks_save(organization: Organization, is_appraising_body: bool | None, unit_type: str | None) -> None:
+    """Save the marks given (None: unchanged) that hold for every year."""
+    fields = []
+    if is_appraising_body is not None:
+        organization.is_appraising_body = is_appraising_body
+        fields.append("is_appraising_body")
+    if unit_type is not None:
+        organization.unit_type = unit_type
+        fields.append("unit_type")
+    if fields:
+        organization.full_clean()
+        organization.save(update_fields=[*fields, "updated_at"])
 
 
 def _name(organization: Organization, year: int) -> str:

@@ -17,6 +17,7 @@ class TreeNode:
     valid_from: int
     valid_until: int | None
     is_appraising_body: bool = False
+    unit_type: str = ""
 
 
 class OrgTree:

@@ -97,6 +97,7 @@ def create(request):
                     by=request.user,
                     note=data["note"],
                     is_appraising_body=data.get("is_appraising_body", False),
+                    unit_type=data["unit_type"],
                 ),
             )
             if created:
@@ -115,12 +116,14 @@ def rename(request, pk: int):
         tree=access.tree,
         manageable=access.org_ids_with(Perm.ORG_MANAGE) - access.tree.subtree_ids(pk),
         can_mark_body=node.kind == OrganizationKind.DEPARTMENT and access.is_province_admin_of(pk),
+        is_unit=node.kind == OrganizationKind.UNIT,
         initial={
             "name": node.name,
             "short_name": node.short_name,
             "parent": node.parent_id,
             "year": request.working_year,
             "is_appraising_body": organization.is_appraising_body,
+            "unit_type": organization.unit_type,
             "loaded_at": organization_edit_stamp(organization=organization),
         },
     )
@@ -138,6 +141,7 @@ def rename(request, pk: int):
                 by=request.user,
                 note=data["note"],
                 is_appraising_body=data.get("is_appraising_body"),
+                unit_type=data.get("unit_type"),
                 loaded_at=data["loaded_at"],
             ),
         )

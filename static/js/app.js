@@ -72,10 +72,22 @@
   function show(cell, role, testid) {
     cell.className = role ? "mx-" + role : "";
     cell.textContent = abbreviation(role);
+    if (!role) { // the assignment, and the official named on it, are gone
+      delete cell.dataset.official;
+      cell.removeAttribute("title");
+    }
+    var official = cell.dataset.official || "";
+    if (official) {
+      var icon = document.createElement("i");
+      icon.className = "bi bi-person-fill ms-1";
+      icon.setAttribute("aria-hidden", "true");
+      cell.appendChild(icon);
+    }
     cell.dataset.testid = testid;
     cell.tabIndex = 0;
     cell.setAttribute("role", "button");
-    cell.setAttribute("aria-label", label(cell) + (role ? ": " + roleName(role) : ""));
+    cell.setAttribute("aria-label", label(cell) + (role ? ": " + roleName(role) : "") +
+      (official ? ", người phụ trách " + official : ""));
   }
   function close() {
     var cell = current;

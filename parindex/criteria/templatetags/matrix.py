@@ -14,11 +14,18 @@ register = template.Library()
 
 @register.simple_tag
 def matrix_cells(row: MatrixRow) -> SafeString:
-    """One <td> per unit: its test id, the role's class (the picker reads it) and its letters;
-    every value from the database is escaped."""
+    """One <td> per unit: its test id, the role's class (the picker reads it), its letters and
+    the official the source names for the unit; every value from the database is escaped."""
     parts = []
     for cell in row.cells:
-        if cell.role:
+        if cell.role and cell.responsible:
+            official = escape(cell.responsible)
+            parts.append(
+                f'<td data-testid="cell-{escape(cell.key)}" class="mx-{escape(cell.role)}" data-official="{official}" '
+                f'title="Người phụ trách: {official}">{escape(cell.abbreviation)}'
+                '<i class="bi bi-person-fill ms-1" aria-hidden="true"></i></td>'
+            )
+        elif cell.role:
             parts.append(
                 f'<td data-testid="cell-{escape(cell.key)}" class="mx-{escape(cell.role)}">'
                 f"{escape(cell.abbreviation)}</td>"

@@ -56,8 +56,14 @@ class Command(BaseCommand):
                 year=demo_data.FIRST_DEMO_YEAR,
                 by=None,
                 note="Dữ liệu mẫu",
+                unit_type=_unit_type(kind, code),
             )
             created += 1
+        demo_units = [code for code, kind, *_ in demo_data.ORGANIZATIONS if kind == "unit"]
+        for organization in Organization.objects.filter(code__in=demo_units, unit_type=""):
+            # Databases seeded before units had a type get theirs.
+            organization.unit_type = _unit_type(organization.kind, organization.code)
+            organization.save(update_fields=["unit_type", "updated_at"])
         for organization in Organization.objects.filter(code__in=demo_data.APPRAISING_BODIES, is_appraising_body=False):
             organization.is_appraising_body = True
             organization.save(update_fields=["is_appraising_body", "updated_at"])
@@ -114,3 +120,7 @@ class Command(BaseCommand):
             role_text = ", ".join(f"{role}@{code}" for code, role in roles)
             lines.append(f"  {username:<{width}} {full_name:<18} {role_text}")
         return "\n".join(lines)
+
+
+def _unit_type(kind: str, code: str) -> str:
+    return demo_data.UNIT_TYPES.get(code, "office") if kind == "unit" else ""
