@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('criteria', '0003_criteriaset_owner_label'),
+        ("criteria", "0004_set_rounding_stated_areas"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='criterionassignment',
-            name='responsible',
-            field=models.CharField(blank=True, max_length=255, verbose_name='Người phụ trách'),
+            model_name="criterionassignment",
+            name="responsible",
+            field=models.CharField(blank=True, max_length=255, verbose_name="Người phụ trách"),
         ),
     ]
