@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from parindex.assessments.models import State
 from parindex.assessments.selectors import leaf_ranges, sheet_for
-from parindex.assessments.tests.test_services import fill_all, open_round, step, user
+from parindex.assessments.tests.test_services import fill_all, open_round, save, step, user
 from parindex.assessments.tests.test_totals import answer, appraise, assert_fresh, stored
 from parindex.core.errors import ApplicationError
 from parindex.criteria.models import CriteriaSet, Criterion
@@ -91,3 +91,16 @@ def test_the_what_if_refuses_a_positive_penalty_and_takes_a_deep_one(client):
     taken = client.post(url, {f"c{leaf}": "-9"})
     assert taken.status_code == 200
     assert "9.1: -9" not in taken.content.decode()
+
+
+def test_a_negative_stage_is_saved_shown_and_totalled_as_minus_three(client):
+    assessment = open_round().assessments.get()
+    deducted = answer(assessment, "9.2.1")
+    save(deducted, {"stage": "deducted_30_plus"})
+    deducted = answer(assessment, "9.2.1")
+    assert deducted.self_points == -3
+    assert sheet_for(assessment=assessment).rollups["self"].points["9.2"] == -3
+    assert_fresh(assessment)
+    client.force_login(user("dn.vanphong"))
+    html = client.get(reverse("assessments:answer_panel", args=[deducted.pk])).content.decode()
+    assert '<span class="fs-6 fw-semibold">−3</span>' in html

@@ -1,6 +1,8 @@
 """The set page's rounding and area roles, and the criterion page's verbatim rule beside what
 the engine applies, with its worked examples."""
 
+from decimal import Decimal as D
+
 import pytest
 from django.urls import reverse
 
@@ -43,3 +45,11 @@ def test_a_signed_criterion_shows_its_negative_range(login_as):
     html = page(login_as("dn.chuyenvien"), "dn-sct-2019", "9.1")
     assert "từ −3 đến 3" in html
     assert "−1 điểm" in html
+
+
+@pytest.mark.parametrize(
+    ("max_points", "signed", "text"),
+    [(D("1.275"), False, "1,275"), (D(3), True, "±3"), (D(0), True, "≤ 0"), (None, False, "")],
+)
+def test_a_maximum_is_written_exactly_and_says_when_points_can_be_lost(max_points, signed, text):
+    assert Criterion(max_points=max_points, signed=signed).max_text == text
