@@ -38,7 +38,9 @@ class CriterionRow(NamedTuple):
 def stored_points(points: Decimal | None) -> Decimal | None:
     """Points as their column keeps them: the engine's exact 1/3 of a point would otherwise be
     one figure in memory and another once saved, and the totals read the saved one."""
-    return None if points is None else points.quantize(POINT_PLACES, rounding=ROUND_HALF_UP)
+    if points is None or points.as_tuple().exponent >= POINT_PLACES.as_tuple().exponent:
+        return points  # as written: 2.55 stays 2.55 in the audit trail, not 2.5500
+    return points.quantize(POINT_PLACES, rounding=ROUND_HALF_UP)
 
 
 def leaf_columns(

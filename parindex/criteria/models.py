@@ -169,6 +169,16 @@ class Criterion(BaseModel):
         return ""
 
     @property
+    def max_text(self) -> str:
+        """The maximum as the pages write it: "3", "±3" when as much may be lost, "≤ 0" for a
+        criterion that can only lose points and states no limit; "" when there is none."""
+        if self.max_points is None:
+            return ""
+        if self.signed:
+            return "≤ 0" if self.max_points == 0 else f"±{fmt(self.max_points)}"
+        return fmt(self.max_points)
+
+    @property
     def max_or_zero(self) -> Decimal:
         return self.max_points if self.max_points is not None else Decimal(0)
 

@@ -60,14 +60,36 @@ def round_points(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def apply_rounding(points: Decimal, decimals: int | None) -> Decimal:
+    """Points rounded half away from zero to `decimals` places (1,275 → 1,28 at 2; −1,275 → −1,28),
+    or unchanged when the set declares no rounding (None): rules give exact points, and only a
+    set's own declaration may round them."""
+    if decimals is None:
+        return points
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= MAX_PLACES:
+        raise ValueError(f"decimals must be an integer from 0 to {MAX_PLACES}, not {decimals!r}")
+    return points.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+# A quotient such as 1/3 × 1 has 28 places; the screen shows at most this many, rounded.
+# Every point value a set can write, or a ratio of counts times such a value, ends well before.
+SHOWN_PLACES = 6
+
+
 def fmt(value: Decimal, places: int | None = None) -> str:
-    """2.50 → "2,5"; with places=2: 85 → "85,00"."""
+    """The Vietnamese spelling: 1.275 → "1,275", 2.50 → "2,5", 2.00 → "2", −0.5 → "−0,5";
+    with places=2: 85 → "85,00". Without places the value is shown as it is, without trailing
+    zeros, up to SHOWN_PLACES places."""
     if places is not None:
         text = f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):f}"
     else:
-        text = f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
+        if value.as_tuple().exponent < -SHOWN_PLACES:
+            value = value.quantize(Decimal(1).scaleb(-SHOWN_PLACES), rounding=ROUND_HALF_UP)
+        text = f"{value:f}"
         if "." in text:
             text = text.rstrip("0").rstrip(".")
+    if text in {"-0", "0"}:
+        return "0"
     if text.startswith("-"):
         return "−" + text[1:].replace(".", ",")
     return text.replace(".", ",")

@@ -5,255 +5,42 @@
   Vietnamese line; bad inputs give `Result.error`, never an exception;
 - `score(inputs) -> Decimal` is the fast path for inputs already checked by `normalize`
   (bulk recomputation, what-if, benchmarks): no parsing, no explanation.
+
+Points are exact decimals (17/20 × 1,5 = 1,275): a set that declares a rounding applies it
+with `numbers.apply_rounding`, never the rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from decimal import Decimal, DecimalException, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from parindex.engine.errors import EngineError, InputError, RuleError
-from parindex.engine.numbers import (
-    HUNDRED,
-    ZERO,
-    NumberOutOfRange,
-    fmt,
-    fmt_percent,
-    fmt_signed,
-    round_points,
-    to_decimal,
+from parindex.engine.bands import band_issues, band_range, first_band, parse_bands
+from parindex.engine.errors import InputError, RuleError
+from parindex.engine.numbers import HUNDRED, ZERO, fmt, fmt_percent, fmt_signed, to_decimal
+from parindex.engine.penalties import FixedPenalty, LatePenalty
+from parindex.engine.rule_base import (
+    DEFAULT_A_LABEL,
+    DEFAULT_B_LABEL,
+    ERR_JUDGEMENT_RANGE,
+    ERR_MISSING,
+    ERR_SHARE_RANGE,
+    ERR_UNKNOWN_CHOICE,
+    CompiledRule,
+    InputField,
+    Result,
+    flag_input,
+    keyed,
+    number_input,
+    param_bool,
+    param_decimal,
+    param_list,
+    ratio_inputs,
 )
 from parindex.engine.survey import ELEMENTS
 
-ERR_MISSING = "Thiếu số liệu “{label}”."
-ERR_NOT_NUMBER = "“{label}” phải là một số (ví dụ 17 hoặc 0,5)."
-ERR_OUT_OF_RANGE = "Số quá lớn hoặc không hợp lệ ở “{label}”."
-ERR_ARITHMETIC = "Số quá lớn hoặc không hợp lệ: không tính được điểm với số liệu này."
-ERR_NOT_INTEGER = "“{label}” phải là số nguyên."
-ERR_NEGATIVE = "“{label}” không được âm."
-ERR_B_GREATER = "Số đã thực hiện (b = {b}) không được lớn hơn tổng số (a = {a})."
-ERR_A_ZERO = "Tổng số (a) bằng 0: không tính được tỷ lệ."
-ERR_UNKNOWN_CHOICE = "“{value}” không phải là lựa chọn hợp lệ của “{label}”."
-ERR_JUDGEMENT_RANGE = "Điểm chấm phải từ 0 đến {max}."
-ERR_SHARE_RANGE = "Tỷ lệ hài lòng phải từ 0 đến 100 %."
-WARN_CAPPED = "Điểm tính được {raw} vượt điểm tối đa {max}: chỉ tính {max} (lỗi số liệu của bộ tiêu chí)."
-
-# What the form shows for a (a) and b (b) when a rule does not name them.
-DEFAULT_A_LABEL = "Tổng số (a)"
-DEFAULT_B_LABEL = "Số đã hoàn thành (b)"
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    points: Decimal | None
-    explanation: str
-    warnings: tuple[str, ...] = ()
-    excluded: bool = False
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-@dataclass(frozen=True)
-class InputField:
-    key: str
-    label: str
-    type: str  # number | integer | bool | choice | multi | percent | group
-    choices: tuple[tuple[str, str], ...] = ()
-    fields: tuple[InputField, ...] = ()  # for composite parts
-
-
-class CompiledRule:
-    kind: str = ""
-    signed: bool = False
-
-    def __init__(self, params: Mapping[str, Any], max_points: Decimal) -> None:
-        self.max = max_points
-        self.params = params
-
-    # --- to implement per kind -------------------------------------------------------
-    def fields(self) -> list[InputField]:
-        raise NotImplementedError
-
-    def normalize(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def raw_points(self, inputs: Mapping[str, Any]) -> Decimal:
-        raise NotImplementedError
-
-    def explain(self, inputs: Mapping[str, Any], raw: Decimal) -> str:
-        raise NotImplementedError
-
-    def upper_bound(self) -> Decimal:
-        """The most points the rule's parameters can give before the cap at max."""
-        return self.max
-
-    # --- engine facts callers ask instead of reading rule JSON ---------------------------
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, "")
-
-    @property
-    def survey_source(self) -> str | None:
-        """The survey figure the rule is scored from (a key of SURVEY_SOURCES), None if none."""
-        return None
-
-    def minimum(self) -> Decimal | None:
-        """The fewest points the rule can give; None when it has no lower limit."""
-        return -self.max if self.signed else ZERO
-
-    # --- shared --------------------------------------------------------------------
-    def score(self, inputs: Mapping[str, Any]) -> Decimal:
-        raw = self.raw_points(inputs)
-        if raw > self.max:
-            return self.max
-        if raw < ZERO and not self.signed:
-            return ZERO
-        return raw
-
-    def clamp(self, points: Decimal) -> Decimal:
-        """Points within [0, max], or [−max, max] for a signed rule."""
-        floor = -self.max if self.signed else ZERO
-        return max(floor, min(self.max, points))
-
-    def evaluate(self, raw_inputs: Mapping[str, Any]) -> Result:
-        try:
-            inputs = self.normalize(raw_inputs or {})
-            raw = self.raw_points(inputs)
-            points = self.score(inputs)
-            explanation = self.explain(inputs, raw)
-            warnings = ()
-            if raw > self.max:
-                warnings = (WARN_CAPPED.format(raw=fmt(raw), max=fmt(self.max)),)
-                explanation = f"{explanation} → tối đa {fmt(self.max)} điểm"
-            excluded = self.is_excluded(inputs)
-        except EngineError as error:
-            return Result(points=None, explanation="", error=error.message)
-        except DecimalException:
-            # Inputs are bounded by to_decimal; this is the last guard so a typed number can never be a 500.
-            return Result(points=None, explanation="", error=ERR_ARITHMETIC)
-        return Result(points=points, explanation=explanation, warnings=warnings, excluded=excluded)
-
-    def is_excluded(self, inputs: Mapping[str, Any]) -> bool:
-        return False
-
-    def issues(self) -> list[str]:
-        """Problems of the definition itself, for the set's validation report."""
-        bound = self.upper_bound()
-        if bound > self.max:
-            return [f"Quy tắc có thể cho {fmt(bound)} điểm, vượt điểm tối đa {fmt(self.max)}."]
-        return []
-
-
-# --- parameter and input helpers ---------------------------------------------------------
-
-
-def _param_decimal(params: Mapping[str, Any], key: str, default: Decimal | None = None) -> Decimal:
-    if key not in params or params[key] is None:
-        if default is None:
-            raise RuleError(f"Quy tắc thiếu tham số “{key}”.")
-        return default
-    try:
-        return to_decimal(params[key])
-    except (InvalidOperation, ValueError) as error:
-        raise RuleError(f"Tham số “{key}” phải là số, không phải “{params[key]}”.") from error
-
-
-def _param_list(params: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
-    value = params.get(key)
-    if not isinstance(value, list) or not value or not all(isinstance(v, Mapping) for v in value):
-        raise RuleError(f"Quy tắc cần danh sách “{key}” (ít nhất một mục).")
-    return value
-
-
-def _keyed(items: list[Mapping[str, Any]], value_key: str, what: str) -> dict[str, tuple[str, Decimal]]:
-    result: dict[str, tuple[str, Decimal]] = {}
-    for item in items:
-        key = str(item.get("key", "")).strip()
-        if not key:
-            raise RuleError(f"Mỗi {what} cần có “key”.")
-        if key in result:
-            raise RuleError(f"{what.capitalize()} “{key}” bị trùng.")
-        result[key] = (str(item.get("label", key)), _param_decimal(item, value_key))
-    return result
-
-
-def _number(raw: Mapping[str, Any], key: str, label: str, *, integer: bool = False, signed: bool = False) -> Decimal:
-    value = raw.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise InputError(ERR_MISSING.format(label=label))
-    try:
-        number = to_decimal(value)
-    except NumberOutOfRange as error:
-        raise InputError(ERR_OUT_OF_RANGE.format(label=label)) from error
-    except (InvalidOperation, ValueError) as error:
-        raise InputError(ERR_NOT_NUMBER.format(label=label)) from error
-    if integer and number != number.to_integral_value():
-        raise InputError(ERR_NOT_INTEGER.format(label=label))
-    if not signed and number < 0:
-        raise InputError(ERR_NEGATIVE.format(label=label))
-    return number
-
-
-def _flag(raw: Mapping[str, Any], key: str) -> bool:
-    value = raw.get(key)
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "on", "yes", "có", "co"}
-    return bool(value)
-
-
-def _ratio_inputs(raw: Mapping[str, Any], a_label: str, b_label: str) -> dict[str, Decimal]:
-    a = _number(raw, "a", a_label)
-    b = _number(raw, "b", b_label)
-    if a == 0:
-        raise InputError(ERR_A_ZERO)
-    if b > a:
-        raise InputError(ERR_B_GREATER.format(a=fmt(a), b=fmt(b)))
-    return {"a": a, "b": b}
-
-
-@dataclass(frozen=True)
-class Band:
-    bound: Decimal | None  # None: the "otherwise" band
-    points: Decimal
-    lower_is_better: bool = False
-
-    def matches(self, value: Decimal) -> bool:
-        if self.bound is None:
-            return True
-        return value <= self.bound if self.lower_is_better else value >= self.bound
-
-    def describe(self, unit: str) -> str:
-        if self.bound is None:
-            return "mức còn lại"
-        sign = "≤" if self.lower_is_better else "≥"
-        return f"mức {sign} {fmt(self.bound)}{unit}"
-
-
-def _bands(params: Mapping[str, Any], *, signed: bool = False) -> tuple[Band, ...]:
-    bands = []
-    for item in _param_list(params, "bands"):
-        if "at_least" in item and "at_most" in item:
-            raise RuleError("Một mức chỉ có “at_least” hoặc “at_most”, không có cả hai.")
-        lower = "at_most" in item
-        bound_key = "at_most" if lower else "at_least"
-        bound = _param_decimal(item, bound_key) if bound_key in item else None
-        points = _param_decimal(item, "points")
-        if points < 0 and not signed:
-            raise RuleError("Điểm của một mức không được âm.")
-        bands.append(Band(bound, points, lower))
-    return tuple(bands)
-
-
-def _first_band(bands: tuple[Band, ...], value: Decimal) -> Band | None:
-    for band in bands:
-        if band.matches(value):
-            return band
-    return None
+__all__ = ["KINDS", "KIND_LABELS", "CompiledRule", "InputField", "Result", "compile_rule", "evaluate"]
 
 
 # --- the kinds ----------------------------------------------------------------------------
@@ -261,17 +48,18 @@ def _first_band(bands: tuple[Band, ...], value: Decimal) -> Band | None:
 
 class YesNo(CompiledRule):
     kind = "yes_no"
+    label = "Có / không"
 
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
-        self.yes = _param_decimal(params, "yes", max_points)
-        self.no = _param_decimal(params, "no", ZERO)
+        self.yes = param_decimal(params, "yes", max_points)
+        self.no = param_decimal(params, "no", ZERO)
 
     def fields(self):
         return [InputField("value", "Đạt / có thực hiện", "bool")]
 
     def normalize(self, raw):
-        return {"value": _flag(raw, "value")}
+        return {"value": flag_input(raw, "value")}
 
     def raw_points(self, inputs):
         return self.yes if inputs["value"] else self.no
@@ -282,13 +70,17 @@ class YesNo(CompiledRule):
     def upper_bound(self):
         return max(self.yes, self.no)
 
+    def lower_bound(self):
+        return min(self.yes, self.no)
+
 
 class Checklist(CompiledRule):
     kind = "checklist"
+    label = "Danh mục nội dung"
 
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
-        self.items = _keyed(_param_list(params, "items"), "points", "mục")
+        self.items = keyed(param_list(params, "items"), "points", "mục")
 
     def fields(self):
         return [InputField("ticked", "Các nội dung đạt", "multi", tuple((k, v[0]) for k, v in self.items.items()))]
@@ -312,7 +104,10 @@ class Checklist(CompiledRule):
         return f"{parts} = {fmt(raw)} điểm"
 
     def upper_bound(self):
-        return sum((points for _, points in self.items.values()), ZERO)
+        return sum((points for _, points in self.items.values() if points > 0), ZERO)
+
+    def lower_bound(self):
+        return sum((points for _, points in self.items.values() if points < 0), ZERO)
 
 
 class _RatioRule(CompiledRule):
@@ -325,48 +120,45 @@ class _RatioRule(CompiledRule):
         return [InputField("a", self.a_label, "number"), InputField("b", self.b_label, "number")]
 
     def normalize(self, raw):
-        return _ratio_inputs(raw, self.a_label, self.b_label)
+        return ratio_inputs(raw, self.a_label, self.b_label)
 
     @staticmethod
     def ratio_text(inputs) -> str:
-        return f"Tỷ lệ {fmt(inputs['b'])}/{fmt(inputs['a'])} = {fmt_percent(inputs['b'] / inputs['a'] * HUNDRED)}"
+        return f"Tỷ lệ {fmt(inputs['b'])}/{fmt(inputs['a'])} = {fmt_percent(inputs['b'] * HUNDRED / inputs['a'])}"
 
 
 class RatioThreshold(_RatioRule):
     kind = "ratio_threshold"
+    label = "Tỷ lệ có ngưỡng"
 
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
-        self.threshold = _param_decimal(params, "threshold")
+        self.threshold = param_decimal(params, "threshold")
         if not ZERO <= self.threshold <= HUNDRED:
             raise RuleError("Ngưỡng phải từ 0 đến 100 %.")
-        self._threshold_ratio = self.threshold / HUNDRED
 
-    def score(self, inputs):
-        ratio = inputs["b"] / inputs["a"]
-        if ratio >= self._threshold_ratio:
-            return round_points(ratio * self.max)
-        return ZERO
+    def reaches(self, inputs) -> bool:
+        # b/a ≥ t/100 compared without dividing, so a ratio exactly at the threshold is never lost to a quotient.
+        return inputs["b"] * HUNDRED >= self.threshold * inputs["a"]
 
     def raw_points(self, inputs):
-        return self.score(inputs)
+        # b × max / a rather than (b / a) × max: 1/3 × 3 is 1, not 0,999…
+        return inputs["b"] * self.max / inputs["a"] if self.reaches(inputs) else ZERO
 
     def explain(self, inputs, raw):
-        percent = inputs["b"] / inputs["a"] * HUNDRED
         head = self.ratio_text(inputs)
-        if percent >= self.threshold:
-            return f"{head} ≥ {fmt(self.threshold)} % → {fmt_percent(percent)} × {fmt(self.max)} = {fmt(raw)} điểm"
+        if self.reaches(inputs):
+            percent = fmt_percent(inputs["b"] * HUNDRED / inputs["a"])
+            return f"{head} ≥ {fmt(self.threshold)} % → {percent} × {fmt(self.max)} = {fmt(raw)} điểm"
         return f"{head} < {fmt(self.threshold)} % → 0 điểm"
 
 
 class AllOrNothing(_RatioRule):
     kind = "all_or_nothing"
-
-    def score(self, inputs):
-        return self.max if inputs["b"] == inputs["a"] else ZERO
+    label = "Đạt 100 % mới có điểm"
 
     def raw_points(self, inputs):
-        return self.score(inputs)
+        return self.max if inputs["b"] == inputs["a"] else ZERO
 
     def explain(self, inputs, raw):
         if raw:
@@ -381,10 +173,13 @@ MEASURES = {
     "delay_days": ("Chậm", " ngày"),
     "delay_months": ("Chậm", " tháng"),
 }
+# Counted in whole units whatever the rule says; the others take 2,7 unless the rule says `integer: true`.
+WHOLE_MEASURES = {"count", "delay_days"}
 
 
 class Bands(CompiledRule):
     kind = "bands"
+    label = "Theo mức"
     default_measure = "number"
 
     def __init__(self, params, max_points):
@@ -392,7 +187,8 @@ class Bands(CompiledRule):
         self.measure = str(params.get("measure") or self.default_measure)
         if self.measure not in MEASURES:
             raise RuleError(f"Đại lượng “{self.measure}” không hợp lệ; dùng: {', '.join(MEASURES)}.")
-        self.bands = _bands(params)
+        self.bands = parse_bands(params)
+        self.integer = self.measure in WHOLE_MEASURES or param_bool(params, "integer")
         self.a_label = str(params.get("a_label") or DEFAULT_A_LABEL)
         self.b_label = str(params.get("b_label") or DEFAULT_B_LABEL)
         self.value_label = str(params.get("value_label") or self._default_value_label())
@@ -405,19 +201,17 @@ class Bands(CompiledRule):
     def fields(self):
         if self.measure == "ratio":
             return [InputField("a", self.a_label, "number"), InputField("b", self.b_label, "number")]
-        integer = self.measure in {"count", "delay_days", "delay_months"}
-        return [InputField("value", self.value_label, "integer" if integer else "number")]
+        return [InputField("value", self.value_label, "integer" if self.integer else "number")]
 
     def normalize(self, raw):
         if self.measure == "ratio":
-            inputs = _ratio_inputs(raw, self.a_label, self.b_label)
-            inputs["value"] = inputs["b"] / inputs["a"] * HUNDRED
+            inputs = ratio_inputs(raw, self.a_label, self.b_label)
+            inputs["value"] = inputs["b"] * HUNDRED / inputs["a"]
             return inputs
-        integer = self.measure in {"count", "delay_days", "delay_months"}
-        return {"value": _number(raw, "value", self.value_label, integer=integer)}
+        return {"value": number_input(raw, "value", self.value_label, integer=self.integer)}
 
     def raw_points(self, inputs):
-        band = _first_band(self.bands, inputs["value"])
+        band = first_band(self.bands, inputs["value"])
         return band.points if band else ZERO
 
     def explain(self, inputs, raw):
@@ -426,33 +220,24 @@ class Bands(CompiledRule):
             value_text = _RatioRule.ratio_text(inputs)
         else:
             value_text = f"{name} {fmt(inputs['value'])}{unit}"
-        band = _first_band(self.bands, inputs["value"])
+        band = first_band(self.bands, inputs["value"])
         if band is None:
             return f"{value_text}: không đạt mức nào → 0 điểm"
         return f"{value_text} thuộc {band.describe(unit)} → {fmt(raw)} điểm"
 
     def upper_bound(self):
-        return max(band.points for band in self.bands)
+        return band_range(self.bands)[1]
+
+    def lower_bound(self):
+        return band_range(self.bands)[0]
 
     def issues(self):
-        problems = super().issues()
-        bounded = [b for b in self.bands if b.bound is not None]
-        directions = {b.lower_is_better for b in bounded}
-        if len(directions) > 1:
-            problems.append("Các mức trộn lẫn “at_least” và “at_most”.")
-        elif bounded:
-            ordered = [b.bound for b in bounded]
-            expected = sorted(ordered) if bounded[0].lower_is_better else sorted(ordered, reverse=True)
-            if ordered != expected:
-                problems.append("Các mức không theo thứ tự: mức sau sẽ không bao giờ được xét.")
-            points = [b.points for b in self.bands]
-            if points != sorted(points, reverse=True):
-                problems.append("Điểm các mức không giảm dần: làm tốt hơn có thể bị ít điểm hơn.")
-        return problems
+        return super().issues() + band_issues(self.bands, MEASURES[self.measure][1])
 
 
 class CountBands(Bands):
     kind = "count_bands"
+    label = "Theo số lượng"
     default_measure = "count"
 
     def fields(self):
@@ -460,15 +245,16 @@ class CountBands(Bands):
 
     def normalize(self, raw):
         source = raw if "value" in raw else {"value": raw.get("count")}
-        return {"value": _number(source, "value", self.value_label, integer=True)}
+        return {"value": number_input(source, "value", self.value_label, integer=True)}
 
 
 class Stages(CompiledRule):
     kind = "stages"
+    label = "Theo giai đoạn"
 
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
-        self.stages = _keyed(_param_list(params, "stages"), "points", "giai đoạn")
+        self.stages = keyed(param_list(params, "stages"), "points", "giai đoạn")
 
     def fields(self):
         choices = (("", "Chưa đạt giai đoạn nào"), *((k, v[0]) for k, v in self.stages.items()))
@@ -486,10 +272,14 @@ class Stages(CompiledRule):
     def explain(self, inputs, raw):
         if not inputs["stage"]:
             return "Chưa đạt giai đoạn nào → 0 điểm"
-        return f"Đạt giai đoạn “{self.stages[inputs['stage']][0]}” → {fmt(raw)} điểm"
+        points = fmt_signed(raw) if self.signed else fmt(raw)
+        return f"Đạt giai đoạn “{self.stages[inputs['stage']][0]}” → {points} điểm"
 
     def upper_bound(self):
-        return max(points for _, points in self.stages.values())
+        return max(ZERO, *(points for _, points in self.stages.values()))
+
+    def lower_bound(self):
+        return min(ZERO, *(points for _, points in self.stages.values()))
 
     def issues(self):
         problems = super().issues()
@@ -501,10 +291,11 @@ class Stages(CompiledRule):
 
 class Grade(CompiledRule):
     kind = "grade"
+    label = "Theo xếp loại"
 
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
-        self.grades = _keyed(_param_list(params, "grades"), "percent", "mức xếp loại")
+        self.grades = keyed(param_list(params, "grades"), "percent", "mức xếp loại")
 
     def fields(self):
         return [InputField("grade", "Kết quả xếp loại", "choice", tuple((k, v[0]) for k, v in self.grades.items()))]
@@ -518,32 +309,36 @@ class Grade(CompiledRule):
         return {"grade": grade}
 
     def raw_points(self, inputs):
-        return round_points(self.max * self.grades[inputs["grade"]][1] / HUNDRED)
+        return self.max * self.grades[inputs["grade"]][1] / HUNDRED
 
     def explain(self, inputs, raw):
         label, percent = self.grades[inputs["grade"]]
         return f"Xếp loại “{label}” = {fmt(percent)} % × {fmt(self.max)} = {fmt(raw)} điểm"
 
     def upper_bound(self):
-        return round_points(self.max * max(p for _, p in self.grades.values()) / HUNDRED)
+        return self.max * max(p for _, p in self.grades.values()) / HUNDRED
+
+    def lower_bound(self):
+        return self.max * min(p for _, p in self.grades.values()) / HUNDRED
 
 
 class Deduction(CompiledRule):
     kind = "deduction"
+    label = "Trừ điểm theo vi phạm"
 
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
-        self.per_violation = _param_decimal(params, "per_violation")
-        self.floor = _param_decimal(params, "floor", ZERO)
+        self.per_violation = param_decimal(params, "per_violation")
+        self.lowest = param_decimal(params, "floor", ZERO)
 
     def fields(self):
         return [InputField("violations", "Số vi phạm", "integer")]
 
     def normalize(self, raw):
-        return {"violations": _number(raw, "violations", "Số vi phạm", integer=True)}
+        return {"violations": number_input(raw, "violations", "Số vi phạm", integer=True)}
 
     def raw_points(self, inputs):
-        return max(self.max - self.per_violation * inputs["violations"], self.floor)
+        return max(self.max - self.per_violation * inputs["violations"], self.lowest)
 
     def explain(self, inputs, raw):
         n = inputs["violations"]
@@ -555,16 +350,22 @@ class Deduction(CompiledRule):
             f"{fmt(self.max)} − {fmt(deducted)} → {fmt(raw)} điểm"
         )
 
+    def upper_bound(self):
+        return max(self.max, self.lowest)
+
+    def lower_bound(self):
+        return self.lowest if self.per_violation > 0 else self.upper_bound()
+
 
 class BonusPenalty(CompiledRule):
     kind = "bonus_penalty"
-    signed = True
+    label = "Điểm thưởng / trừ"
 
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
-        self.bonus = _param_decimal(params, "bonus_per_item")
-        self.penalty = _param_decimal(params, "penalty_per_item", self.bonus)
-        self.cap = _param_decimal(params, "cap", max_points)
+        self.bonus = param_decimal(params, "bonus_per_item")
+        self.penalty = param_decimal(params, "penalty_per_item", self.bonus)
+        self.cap = param_decimal(params, "cap", max_points)
 
     def fields(self):
         return [
@@ -574,16 +375,16 @@ class BonusPenalty(CompiledRule):
 
     def normalize(self, raw):
         return {
-            "done": _number({"v": raw.get("done", 0)}, "v", "Số nhiệm vụ được cộng", integer=True),
-            "failed": _number({"v": raw.get("failed", 0)}, "v", "Số nhiệm vụ bị trừ", integer=True),
+            "done": number_input({"v": raw.get("done", 0)}, "v", "Số nhiệm vụ được cộng", integer=True),
+            "failed": number_input({"v": raw.get("failed", 0)}, "v", "Số nhiệm vụ bị trừ", integer=True),
         }
 
     def raw_points(self, inputs):
         value = self.bonus * inputs["done"] - self.penalty * inputs["failed"]
         return max(-self.cap, min(self.cap, value))
 
-    def score(self, inputs):
-        return max(-self.max, min(self.max, self.raw_points(inputs)))
+    def floor(self):
+        return -self.max
 
     def explain(self, inputs, raw):
         return (
@@ -592,16 +393,19 @@ class BonusPenalty(CompiledRule):
         )
 
     def upper_bound(self):
-        return self.cap
+        return self.cap if self.bonus > 0 or self.penalty < 0 else ZERO
+
+    def lower_bound(self):
+        return -self.cap if self.penalty > 0 or self.bonus < 0 else ZERO
 
 
 class Comparison(CompiledRule):
     kind = "comparison"
+    label = "So sánh với năm trước"
 
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
-        self.bands = _bands(params, signed=True)
-        self.signed = any(b.points < 0 for b in self.bands)
+        self.bands = parse_bands(params, signed=True)
         self.unit = str(params.get("unit") or "points")
         if self.unit not in {"points", "percent"}:
             raise RuleError("Đơn vị so sánh phải là “points” hoặc “percent”.")
@@ -614,8 +418,8 @@ class Comparison(CompiledRule):
 
     def normalize(self, raw):
         return {
-            "current": _number(raw, "current", "Kết quả năm nay", signed=True),
-            "previous": _number(raw, "previous", "Kết quả năm trước", signed=True),
+            "current": number_input(raw, "current", "Kết quả năm nay", signed=True),
+            "previous": number_input(raw, "previous", "Kết quả năm trước", signed=True),
         }
 
     def _change(self, inputs) -> Decimal:
@@ -623,21 +427,20 @@ class Comparison(CompiledRule):
         if self.unit == "percent":
             if inputs["previous"] == 0:
                 raise InputError("Kết quả năm trước bằng 0: không tính được mức thay đổi theo %.")
-            change = change / abs(inputs["previous"]) * HUNDRED
+            change = change * HUNDRED / abs(inputs["previous"])
         return change
 
     def raw_points(self, inputs):
-        band = _first_band(self.bands, self._change(inputs))
+        band = first_band(self.bands, self._change(inputs))
         return band.points if band else ZERO
 
-    def score(self, inputs):
-        raw = self.raw_points(inputs)
-        return max(-self.max, min(self.max, raw)) if self.signed else super().score(inputs)
+    def floor(self):
+        return -self.max if self.signed else ZERO
 
     def explain(self, inputs, raw):
         change = self._change(inputs)
         unit = " %" if self.unit == "percent" else ""
-        band = _first_band(self.bands, change)
+        band = first_band(self.bands, change)
         head = (
             f"Năm nay {fmt(inputs['current'])} so với năm trước {fmt(inputs['previous'])}: "
             f"thay đổi {fmt_signed(change)}{unit}"
@@ -647,7 +450,10 @@ class Comparison(CompiledRule):
         return f"{head} thuộc {band.describe(unit)} → {fmt_signed(raw)} điểm"
 
     def upper_bound(self):
-        return max(b.points for b in self.bands)
+        return band_range(self.bands)[1]
+
+    def lower_bound(self):
+        return band_range(self.bands)[0]
 
 
 # Where a survey-scored criterion's share comes from: the SIPAS, one service element or the
@@ -663,39 +469,40 @@ SURVEY_SOURCES = {
 
 class Survey(CompiledRule):
     kind = "survey"
+    label = "Điều tra xã hội học"
 
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
         self.mode = str(params.get("mode") or "share")
         if self.mode not in {"share", "bands"}:
             raise RuleError("Cách tính điểm điều tra phải là “share” hoặc “bands”.")
-        self.bands = _bands(params) if self.mode == "bands" else ()
+        self.bands = parse_bands(params) if self.mode == "bands" else ()
         self.source = str(params.get("source") or "sipas")
         if self.source not in SURVEY_SOURCES:
             choices = ", ".join(f"“{key}”" for key in SURVEY_SOURCES)
             raise RuleError(f"Nguồn điểm điều tra “{self.source}” không có; chọn một trong {choices}.")
 
     @property
-    def source_label(self) -> str:
-        return SURVEY_SOURCES[self.source]
+    def survey_source(self):
+        return self.source
 
     @property
-    def survey_source(self) -> str | None:
-        return self.source
+    def source_label(self) -> str:
+        return SURVEY_SOURCES[self.source]
 
     def fields(self):
         return [InputField("share", f"Tỷ lệ hài lòng (%) – {self.source_label}", "percent")]
 
     def normalize(self, raw):
-        share = _number(raw, "share", "Tỷ lệ hài lòng")
+        share = number_input(raw, "share", "Tỷ lệ hài lòng")
         if share > HUNDRED:
             raise InputError(ERR_SHARE_RANGE)
         return {"share": share}
 
     def raw_points(self, inputs):
         if self.mode == "share":
-            return round_points(self.max * inputs["share"] / HUNDRED)
-        band = _first_band(self.bands, inputs["share"])
+            return self.max * inputs["share"] / HUNDRED
+        band = first_band(self.bands, inputs["share"])
         return band.points if band else ZERO
 
     def explain(self, inputs, raw):
@@ -703,22 +510,26 @@ class Survey(CompiledRule):
         what = "Tỷ lệ hài lòng" if self.source == "sipas" else f"Tỷ lệ hài lòng ({self.source_label.lower()})"
         if self.mode == "share":
             return f"{what} {share} × {fmt(self.max)} = {fmt(raw)} điểm"
-        band = _first_band(self.bands, inputs["share"])
+        band = first_band(self.bands, inputs["share"])
         where = band.describe(" %") if band else "không mức nào"
         return f"{what} {share} thuộc {where} → {fmt(raw)} điểm"
 
     def upper_bound(self):
-        return self.max if self.mode == "share" else max(b.points for b in self.bands)
+        return self.max if self.mode == "share" else band_range(self.bands)[1]
+
+    def lower_bound(self):
+        return ZERO if self.mode == "share" else band_range(self.bands)[0]
 
 
 class Judgement(CompiledRule):
     kind = "judgement"
+    label = "Thẩm định viên chấm"
 
     def fields(self):
         return [InputField("points", f"Điểm chấm (0 – {fmt(self.max)})", "number")]
 
     def normalize(self, raw):
-        points = _number(raw, "points", "Điểm chấm")
+        points = number_input(raw, "points", "Điểm chấm")
         if points > self.max:
             raise InputError(ERR_JUDGEMENT_RANGE.format(max=fmt(self.max)))
         return {"points": points}
@@ -732,16 +543,22 @@ class Judgement(CompiledRule):
 
 class Composite(CompiledRule):
     kind = "composite"
+    label = "Gộp nhiều phần"
 
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
         self.parts: dict[str, tuple[str, CompiledRule]] = {}
-        for part in _param_list(params, "parts"):
+        for part in param_list(params, "parts"):
             key = str(part.get("key", "")).strip()
             if not key or key in self.parts:
                 raise RuleError("Mỗi phần của quy tắc gộp cần một “key” riêng.")
-            part_max = _param_decimal(part, "max")
+            part_max = param_decimal(part, "max")
             self.parts[key] = (str(part.get("label", key)), compile_rule(part.get("rule") or {}, part_max))
+
+    @property
+    def survey_source(self):
+        sources = {rule.survey_source for _, rule in self.parts.values()} - {None}
+        return sources.pop() if len(sources) == 1 else None
 
     def fields(self):
         return [InputField(k, label, "group", fields=tuple(rule.fields())) for k, (label, rule) in self.parts.items()]
@@ -764,7 +581,15 @@ class Composite(CompiledRule):
         return f"{parts} = {fmt(raw)} điểm"
 
     def upper_bound(self):
-        return sum((rule.max for _, rule in self.parts.values()), ZERO)
+        return sum((min(rule.upper_bound(), rule.max) for _, rule in self.parts.values()), ZERO)
+
+    def lower_bound(self):
+        lows = [rule.minimum() for _, rule in self.parts.values()]
+        return None if None in lows else sum(lows, ZERO)
+
+    def issues(self):
+        own = super().issues()
+        return own + [f"{label}: {issue}" for label, rule in self.parts.values() for issue in rule.issues()]
 
 
 class _Wrapper(CompiledRule):
@@ -775,28 +600,35 @@ class _Wrapper(CompiledRule):
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
         self.inner = compile_rule(params.get("rule") or {"kind": "judgement"}, max_points)
-        self.signed = self.inner.signed
+
+    @property
+    def survey_source(self):
+        return self.inner.survey_source
+
+    def floor(self):
+        return self.inner.floor()
 
     def fields(self):
         return [InputField(self.flag, self.flag_label, "bool"), *self.inner.fields()]
 
     def normalize(self, raw):
-        if _flag(raw, self.flag):
+        if flag_input(raw, self.flag):
             return {self.flag: True}
         return {self.flag: False, "inner": self.inner.normalize(raw)}
 
     def raw_points(self, inputs):
+        # A substitute above max is a data error of the set: evaluate warns "capped" and score caps it.
         return self.special_points() if inputs[self.flag] else self.inner.raw_points(inputs["inner"])
-
-    def score(self, inputs):
-        # A substitute above max is a data error of the set: evaluate warns "capped", so cap it here too.
-        return self.clamp(self.special_points()) if inputs[self.flag] else self.inner.score(inputs["inner"])
 
     def explain(self, inputs, raw):
         return self.special_text() if inputs[self.flag] else self.inner.explain(inputs["inner"], raw)
 
     def upper_bound(self):
         return max(self.inner.upper_bound(), self.special_points())
+
+    def lower_bound(self):
+        inner = self.inner.lower_bound()
+        return None if inner is None else min(inner, self.special_points())
 
     def issues(self):
         return self.inner.issues() + (
@@ -808,13 +640,14 @@ class _Wrapper(CompiledRule):
 
 class NotApplicable(_Wrapper):
     kind = "not_applicable"
+    label = "Có trường hợp không áp dụng"
     flag = "not_applicable"
     flag_label = "Không áp dụng (không phát sinh)"
 
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
         substitute = params.get("substitute")
-        self.substitute = None if substitute is None else _param_decimal(params, "substitute")
+        self.substitute = None if substitute is None else param_decimal(params, "substitute")
 
     def special_points(self):
         return self.substitute if self.substitute is not None else ZERO
@@ -830,12 +663,13 @@ class NotApplicable(_Wrapper):
 
 class NothingFound(_Wrapper):
     kind = "nothing_found"
+    label = "Có trường hợp không phát hiện"
     flag = "nothing_found"
     flag_label = "Không phát hiện vấn đề cần xử lý"
 
     def __init__(self, params, max_points):
         super().__init__(params, max_points)
-        self.points = _param_decimal(params, "points")
+        self.points = param_decimal(params, "points")
 
     def special_points(self):
         return self.points
@@ -863,31 +697,20 @@ KINDS: dict[str, type[CompiledRule]] = {
         Composite,
         NotApplicable,
         NothingFound,
+        LatePenalty,
+        FixedPenalty,
     )
 }
 
-KIND_LABELS = {
-    "yes_no": "Có / không",
-    "checklist": "Danh mục nội dung",
-    "ratio_threshold": "Tỷ lệ có ngưỡng",
-    "all_or_nothing": "Đạt 100 % mới có điểm",
-    "bands": "Theo mức",
-    "count_bands": "Theo số lượng",
-    "stages": "Theo giai đoạn",
-    "grade": "Theo xếp loại",
-    "deduction": "Trừ điểm theo vi phạm",
-    "bonus_penalty": "Điểm thưởng / trừ",
-    "comparison": "So sánh với năm trước",
-    "survey": "Điều tra xã hội học",
-    "judgement": "Thẩm định viên chấm",
-    "composite": "Gộp nhiều phần",
-    "not_applicable": "Có trường hợp không áp dụng",
-    "nothing_found": "Có trường hợp không phát hiện",
-}
+# The kinds' Vietnamese names for pages that have a kind and no compiled rule (prefer `CompiledRule.kind_label`).
+KIND_LABELS = {kind: cls.label for kind, cls in KINDS.items()}
 
 
 def compile_rule(rule: Mapping[str, Any] | None, max_points: Decimal | int | str) -> CompiledRule:
-    """Validate a rule's parameters once and return the object that scores it."""
+    """Validate a rule's parameters once and return the object that scores it.
+
+    A maximum of 0 is legal: a rule that can only take points away (`late_penalty`,
+    `fixed_penalty`) needs no invented positive maximum."""
     try:
         maximum = to_decimal(max_points)
     except (InvalidOperation, ValueError) as error:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from parindex.engine.numbers import HUNDRED, ZERO, round_points
+from parindex.engine.numbers import HUNDRED, ZERO, apply_rounding, round_points
 
 STANDARD, BONUS, PENALTY = "standard", "bonus", "penalty"
 AREAS = (STANDARD, BONUS, PENALTY)
@@ -43,9 +43,7 @@ class Rounding:
     at: str = AT_TOTAL
 
     def apply(self, value: Decimal) -> Decimal:
-        if self.decimals is None:
-            return value
-        return value.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
+        return apply_rounding(value, self.decimals)
 
 
 EXACT = Rounding()
@@ -66,11 +64,14 @@ class Rollup:
 
 
 def bounds(node: Node, signed: bool, area: str) -> tuple[Decimal | None, Decimal]:
-    """(lowest, highest) points of a node; None: no lower limit. A penalty area's points are at
-    most 0 and, when its maximum is 0 (the source gives none), unbounded below."""
-    if area == PENALTY:
-        return (-node.max_points if node.max_points > 0 else None), ZERO
-    return (-node.max_points if signed or node.signed else ZERO), node.max_points
+    """(lowest, highest) points of a node; None: no lower limit. A node that may lose points
+    (signed, or in a penalty area) goes down to −max, or without limit when its maximum is 0:
+    a rule that can only take points away has no positive maximum to mirror. A penalty area's
+    points are at most 0."""
+    high = ZERO if area == PENALTY else node.max_points
+    if not (signed or node.signed or area == PENALTY):
+        return ZERO, high
+    return (-node.max_points if node.max_points > 0 else None), high
 
 
 def clamp(value: Decimal, node: Node, signed: bool = False, area: str = STANDARD) -> Decimal:

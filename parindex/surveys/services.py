@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from parindex.assessments.models import Answer, Assessment
 from parindex.assessments.policy import ERR_SURVEY_FINALIZED, Action
+from parindex.assessments.totals import stored_points
 from parindex.core.errors import ApplicationError, Forbidden
 from parindex.core.versioning import refuse_if_edited_since
 from parindex.criteria.models import Scoring
@@ -462,7 +463,7 @@ def survey_points_apply(*, assessment: Assessment, by) -> int:
     )
     for answer in answers:
         rule = answer.criterion.compiled_rule()
-        source = getattr(rule, "source", "sipas")
+        source = answer.criterion.survey_source
         share = None if source == "external" else results.share(source)
         if share is None:
             continue
@@ -471,7 +472,7 @@ def survey_points_apply(*, assessment: Assessment, by) -> int:
             continue
         answer.inputs, answer.self_points, answer.self_explanation = (
             {"share": str(share)},
-            result.points,
+            stored_points(result.points),
             result.explanation,
         )
         answer.prefill_source = results.describe()

@@ -49,7 +49,7 @@ def _row(row: SheetRow, appraising: bool, panel_before: str, panel_after: str) -
         f'<tr class="{classes}">',
         f'<td class="text-nowrap">{escape(criterion.code)}</td>',
         f'<td style="padding-left: {row.depth}rem">{name}</td>',
-        f'<td class="text-end">{"±" if criterion.signed else ""}{escape(points(criterion.max_points))}</td>',
+        f'<td class="text-end">{escape(criterion.max_text or "—")}</td>',
         f'<td class="text-end" id="self-{pk}">{self_points}</td>',
     ]
     if appraising:

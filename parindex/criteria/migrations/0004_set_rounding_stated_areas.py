@@ -2,6 +2,25 @@
 
 from django.db import migrations, models
 
+from parindex.engine.errors import RuleError
+from parindex.engine.rules import compile_rule
+
+
+def sign_by_rule(apps, schema_editor):
+    """A criterion whose rule can give fewer than 0 points (a stage "−3") is signed, as the import
+    now marks it, so the roll-up keeps its negative points instead of counting 0."""
+    Criterion = apps.get_model("criteria", "Criterion")
+    signed = []
+    for pk, rule, max_points in Criterion.objects.filter(signed=False).exclude(rule=None).values_list(
+        "pk", "rule", "max_points"
+    ):
+        try:
+            if compile_rule(rule, max_points or 0).signed:
+                signed.append(pk)
+        except RuleError:
+            continue
+    Criterion.objects.filter(pk__in=signed).update(signed=True)
+
 
 class Migration(migrations.Migration):
 
@@ -35,4 +54,5 @@ class Migration(migrations.Migration):
             name='stated',
             field=models.JSONField(blank=True, default=dict, verbose_name='Số liệu công bố'),
         ),
+        migrations.RunPython(sign_by_rule, migrations.RunPython.noop),
     ]

@@ -1,10 +1,12 @@
 """A set's declared rounding, stated counts and areas: read, saved, written back."""
 
+import importlib
+
 import pytest
 
 from parindex.criteria import services
 from parindex.criteria.document import ERR_AREA, ERR_ROUNDING, ERR_STATED, read_yaml, write_yaml
-from parindex.criteria.models import CriteriaSet
+from parindex.criteria.models import CriteriaSet, Criterion
 from parindex.criteria.selectors import document_from_set
 from parindex.criteria.spreadsheet import read_workbook, write_workbook
 
@@ -90,3 +92,15 @@ def test_import_saves_the_header_and_areas_and_warns_about_an_area_below_the_top
     exported = document_from_set(criteria_set=criteria_set)
     assert exported.header["rounding"] == {"decimals": 2, "at": "criterion"}
     assert exported.rows[0].stated == {"criteria": 1, "total": "100"}
+
+
+@pytest.mark.django_db
+def test_the_migration_signs_criteria_imported_before_a_negative_rule_made_them_signed(demo):
+    from django.apps import apps
+
+    migration = importlib.import_module("parindex.criteria.migrations.0004_set_rounding_stated_areas")
+    stage = Criterion.objects.filter(criteria_set__code="dn-sct-2019", code="9.2.1")
+    stage.update(signed=False)
+    migration.sign_by_rule(apps, None)
+    assert stage.get().signed
+    assert not Criterion.objects.get(criteria_set__code="dn-sct-2019", code="1.1.2").signed

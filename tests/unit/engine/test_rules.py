@@ -71,7 +71,7 @@ def test_impossible_ratio_inputs_give_an_error_not_an_exception(inputs, message)
 
 
 def test_inputs_typed_with_a_decimal_comma_are_understood():
-    assert evaluate(RATIO_112, {"a": "20", "b": "18,5"}, "3").points == D("2.78")
+    assert evaluate(RATIO_112, {"a": "20", "b": "18,5"}, "3").points == D("2.775")
 
 
 def test_all_or_nothing_needs_every_item():
@@ -163,8 +163,8 @@ def test_comparison_scores_the_change_from_last_year():
 
 def test_survey_share_of_area_10():
     result = evaluate({"kind": "survey", "mode": "share"}, {"share": "84,5"}, "12.5")
-    assert result.points == D("10.56")
-    assert result.explanation == "Tỷ lệ hài lòng 84,50 % × 12,5 = 10,56 điểm"
+    assert result.points == D("10.5625")
+    assert result.explanation == "Tỷ lệ hài lòng 84,50 % × 12,5 = 10,5625 điểm"
     assert "0 đến 100" in evaluate({"kind": "survey"}, {"share": 101}, "2").error
 
 
@@ -230,7 +230,7 @@ def test_every_kind_in_the_catalogue_is_implemented():
     assert set(KINDS) == {
         "yes_no", "checklist", "ratio_threshold", "all_or_nothing", "bands", "count_bands", "stages",
         "not_applicable", "nothing_found", "bonus_penalty", "comparison", "survey", "deduction", "grade",
-        "judgement", "composite",
+        "judgement", "composite", "late_penalty", "fixed_penalty",
     }  # fmt: skip
 
 

@@ -94,3 +94,12 @@ def test_rounding_moves_the_total_by_less_than_its_step_per_rounded_figure(value
     else:
         figures = 3 if at == "criterion" else 1  # each leaf, or the total alone
         assert abs(rounded - exact) <= figures * D(1).scaleb(-decimals) / 2
+
+
+def test_a_signed_leaf_without_a_maximum_keeps_its_deduction_inside_a_standard_area():
+    late = Node("1.3", D(0), signed=True)  # "chậm mỗi ngày −1": a rule that can only take points
+    area = Node("1", D(10), (leaf("1.1", "10"), late))
+    rollup = aggregate([area], {"1.1": D(8), "1.3": D(-5)})
+    assert rollup.points["1.3"] == -5
+    assert rollup.points["1"] == 3
+    assert aggregate([area], {"1.1": D(2), "1.3": D(-5)}).points["1"] == 0  # the area is not signed

@@ -129,6 +129,23 @@ RULES = [
     {"kind": "not_applicable", "substitute": "9", "rule": {"kind": "ratio_threshold", "threshold": "85"}},
     {"kind": "not_applicable", "substitute": None, "rule": {"kind": "judgement"}},
     {"kind": "nothing_found", "points": "5", "rule": {"kind": "deduction", "per_violation": "1"}},
+    {"kind": "bands", "measure": "delay_months", "bands": [{"below": "2.5", "points": "1"}, {"points": "0"}]},
+    {
+        "kind": "bands",
+        "measure": "ratio",
+        "bands": [{"above": "90", "points": "2"}, {"at_least": "70", "at_most": "90", "points": "1"}],
+    },
+    {"kind": "stages", "stages": [{"key": "minus", "points": "-3"}, {"key": "plus", "points": "3"}]},
+    {"kind": "late_penalty", "steps": [{"at_most": "2", "points": "-1"}], "then_per_unit": "-1"},
+    {
+        "kind": "late_penalty",
+        "measure": "delay_months",
+        "steps": [{"at_most": "1", "points": "-0.5"}],
+        "cap": "-2",
+        "then_per_unit": "-0.5",
+    },
+    {"kind": "fixed_penalty", "points": "-0.5"},
+    {"kind": "not_applicable", "substitute": None, "rule": {"kind": "fixed_penalty", "points": "-1"}},
 ]
 
 numberish = st.one_of(
@@ -176,8 +193,10 @@ def test_any_text_gives_a_result_within_bounds_never_an_exception(case):
     if result.ok:
         assert result.points is not None
         assert result.points.is_finite()
-        low = -rule.max if rule.signed else D(0)
-        assert low <= result.points <= rule.max
+        low = rule.minimum()
+        assert low is None or low <= result.points
+        assert result.points <= rule.max
+        assert rule.signed or result.points >= 0
         assert len(result.explanation) < 1000
     else:
         assert result.points is None

@@ -1,0 +1,154 @@
+"""Bands as official texts write them: "trên 90 %", "từ 70 % đến 90 %", "dưới 70 %", "còn lại".
+
+A band has at most one lower bound, `at_least` (≥, "từ X") or `above` (>, "trên X"), and at
+most one upper bound, `at_most` (≤, "đến Y") or `below` (<, "dưới Y"); a band with neither is
+the "otherwise" band. The first band that matches wins, as when reading the text top down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from parindex.engine.errors import RuleError
+from parindex.engine.numbers import fmt
+from parindex.engine.rule_base import param_decimal, param_list
+
+LOWER = {"at_least": False, "above": True}  # key → strict
+UPPER = {"at_most": False, "below": True}
+
+
+@dataclass(frozen=True)
+class Bound:
+    value: Decimal
+    strict: bool
+
+
+@dataclass(frozen=True)
+class Band:
+    points: Decimal
+    low: Bound | None = None
+    high: Bound | None = None
+
+    @property
+    def otherwise(self) -> bool:
+        return self.low is None and self.high is None
+
+    def matches(self, value: Decimal) -> bool:
+        if self.low is not None and (value <= self.low.value if self.low.strict else value < self.low.value):
+            return False
+        return self.high is None or (value < self.high.value if self.high.strict else value <= self.high.value)
+
+    def describe(self, unit: str = "") -> str:
+        if self.otherwise:
+            return "mức còn lại"
+        parts = []
+        if self.low is not None:
+            parts.append(f"{'>' if self.low.strict else '≥'} {fmt(self.low.value)}{unit}")
+        if self.high is not None:
+            parts.append(f"{'<' if self.high.strict else '≤'} {fmt(self.high.value)}{unit}")
+        return "mức " + " và ".join(parts)
+
+    def is_empty(self) -> bool:
+        if self.low is None or self.high is None:
+            return False
+        if self.low.value == self.high.value:
+            return self.low.strict or self.high.strict
+        return self.low.value > self.high.value
+
+
+def _bound(item: Mapping[str, Any], keys: dict[str, bool], what: str) -> Bound | None:
+    present = [key for key in keys if key in item]
+    if len(present) > 1:
+        raise RuleError(f"Một mức chỉ có một cận {what} (“{present[0]}” hoặc “{present[1]}”), không có cả hai.")
+    if not present:
+        return None
+    return Bound(param_decimal(item, present[0]), keys[present[0]])
+
+
+def parse_bands(params: Mapping[str, Any], *, signed: bool = False) -> tuple[Band, ...]:
+    bands = []
+    for item in param_list(params, "bands"):
+        band = Band(param_decimal(item, "points"), _bound(item, LOWER, "dưới"), _bound(item, UPPER, "trên"))
+        if band.points < 0 and not signed:
+            raise RuleError("Điểm của một mức không được âm.")
+        if band.is_empty():
+            raise RuleError(f"{band.describe().capitalize()} không chứa giá trị nào.")
+        bands.append(band)
+    return tuple(bands)
+
+
+def first_band(bands: Iterable[Band], value: Decimal) -> Band | None:
+    for band in bands:
+        if band.matches(value):
+            return band
+    return None
+
+
+def band_issues(bands: tuple[Band, ...], unit: str = "") -> list[str]:
+    """Bands that can never match because the bands before them take every value they hold,
+    and points that grow down the list (doing better could earn less)."""
+    problems = [
+        f"Các mức không theo thứ tự: {band.describe(unit)} sẽ không bao giờ được xét (các mức trước đã gồm hết)."
+        for band in shadowed(bands)
+    ]
+    points = [band.points for band in bands]
+    if points != sorted(points, reverse=True):
+        problems.append("Điểm các mức không giảm dần: làm tốt hơn có thể bị ít điểm hơn.")
+    return problems
+
+
+# --- intervals ------------------------------------------------------------------------------
+# A band is an interval of the number line; an endpoint key orders endpoints so that tuples
+# compare as the endpoints do: −∞ < finite < +∞, and at one value a closed lower end comes
+# before an open one (it holds more), an open upper end before a closed one.
+
+
+def _low_key(band: Band) -> tuple:
+    return (0,) if band.low is None else (1, band.low.value, int(band.low.strict))
+
+
+def _high_key(band: Band) -> tuple:
+    return (2,) if band.high is None else (1, band.high.value, int(not band.high.strict))
+
+
+def _joins(high: tuple, low: tuple) -> bool:
+    """Whether an interval ending at `high` and one starting at `low` (not before it) leave no gap."""
+    if high == (2,) or low == (0,):
+        return True
+    # High keys end with 1 when closed, low keys with 0 when closed: touching at one value joins
+    # unless both ends are open there.
+    return low[1] < high[1] or (low[1] == high[1] and (high[2] == 1 or low[2] == 0))
+
+
+def shadowed(bands: Iterable[Band]) -> list[Band]:
+    """The bands wholly inside the union of the bands before them."""
+    covered: list[tuple[tuple, tuple]] = []  # disjoint pieces (low key, high key), sorted
+    result = []
+    for band in bands:
+        low, high = _low_key(band), _high_key(band)
+        if any(piece_low <= low and high <= piece_high for piece_low, piece_high in covered):
+            result.append(band)
+            continue
+        covered = _merge([*covered, (low, high)])
+    return result
+
+
+def _merge(pieces: list[tuple[tuple, tuple]]) -> list[tuple[tuple, tuple]]:
+    merged: list[tuple[tuple, tuple]] = []
+    for low, high in sorted(pieces):
+        if merged and _joins(merged[-1][1], low):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def band_range(bands: tuple[Band, ...]) -> tuple[Decimal, Decimal]:
+    """The fewest and the most points the bands give; a value no band takes scores 0."""
+    points = [band.points for band in bands]
+    if not any(band.otherwise for band in bands):
+        points.append(Decimal(0))
+    return min(points), max(points)
