@@ -214,6 +214,7 @@ CASES = [
     Case("criteria_export", "criteria:set_export", EVERY_ROLE, lambda: ["bp-stnmt-2024", "xlsx"]),
     Case("criteria_diff", "criteria:set_diff", EVERY_ROLE, lambda: ["bp-stnmt-2024"], query="?so_voi=province-2024"),
     Case("criteria_import", "criteria:set_import", ASSIGNERS),
+    Case("criteria_template", "criteria:set_template", ASSIGNERS),
     Case("criteria_import_confirm", "criteria:set_import_confirm", CRITERIA_MANAGERS, method="post"),
     Case("criteria_clone", "criteria:set_clone", CRITERIA_MANAGERS, lambda: ["bp-stnmt-2024"], "post"),
     Case("criteria_status", "criteria:set_status", CRITERIA_MANAGERS, lambda: ["bp-stnmt-2024"], "post"),

@@ -21,6 +21,8 @@ def test_a_template_typed_in_with_mistakes_shows_each_by_row_and_column(login, p
     book.save(path)
 
     page.get_by_role("link", name="Nhập từ Excel").click()
+    expect(page.get_by_role("link", name="Tải mẫu Excel")).to_be_visible()
+    shot("criteria-import-upload-desktop")
     page.get_by_label("Tệp bộ tiêu chí").set_input_files(str(path))
     page.get_by_role("button", name="Xem trước").click()
     report = page.get_by_test_id("validation-report")

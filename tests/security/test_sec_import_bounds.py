@@ -216,7 +216,10 @@ def test_a_criteria_sheet_declaring_a_million_rows_is_refused(login_as):
         return xml.replace(b"</sheetData>", last + b"</sheetData>")
 
     book = openpyxl.Workbook()
-    book.active.title = "Tiêu chí"
+    book.active.title = "Bộ tiêu chí"  # the template: header in rows 1–2, the table from row 4
+    book.active.append(["Mã bộ tiêu chí"])
+    book.active.append(["bom"])
+    book.active.append([])
     book.active.append(["Mã", "Tên tiêu chí", "Điểm tối đa"])
     book.active.append(["1", "Tiêu chí", 1])
     out = io.BytesIO()
