@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, DecimalException, InvalidOperation
 from typing import Any
 
+from parindex.engine.context import accepts_context, criteria_read
 from parindex.engine.errors import EngineError, InputError, RuleError
 from parindex.engine.numbers import (
     HUNDRED,
@@ -92,7 +93,18 @@ class CompiledRule:
         """The most points the rule's parameters can give before the cap at max."""
         return self.max
 
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if "score" in cls.__dict__:
+            cls.score = accepts_context(cls.__dict__["score"])
+
+    def depends_on(self) -> set[str]:
+        """Codes of the criteria whose points this rule reads: pass them as `context`."""
+        return criteria_read(self.params)
+
     # --- shared --------------------------------------------------------------------
+    # Both take an optional `context` ({criterion code: points}) for the condition kind.
+    @accepts_context
     def score(self, inputs: Mapping[str, Any]) -> Decimal:
         raw = self.raw_points(inputs)
         if raw > self.max:
@@ -106,6 +118,7 @@ class CompiledRule:
         floor = -self.max if self.signed else ZERO
         return max(floor, min(self.max, points))
 
+    @accepts_context
     def evaluate(self, raw_inputs: Mapping[str, Any]) -> Result:
         try:
             inputs = self.normalize(raw_inputs or {})
@@ -883,10 +896,16 @@ def compile_rule(rule: Mapping[str, Any] | None, max_points: Decimal | int | str
     return KINDS[kind](rule, maximum)
 
 
-def evaluate(rule: Mapping[str, Any] | None, inputs: Mapping[str, Any], max_points: Decimal | int | str) -> Result:
+def evaluate(
+    rule: Mapping[str, Any] | None, inputs: Mapping[str, Any], max_points: Decimal | int | str, context=None
+) -> Result:
     """Compile and evaluate in one call; a bad rule is reported like a bad input."""
     try:
         compiled = compile_rule(rule, max_points)
     except RuleError as error:
         return Result(points=None, explanation="", error=error.message)
-    return compiled.evaluate(inputs)
+    return compiled.evaluate(inputs, context=context)
+
+
+# Kinds with modules of their own add themselves to KINDS; imported last as they build on this module.
+from parindex.engine import conditions, formula  # noqa: E402, F401
