@@ -232,8 +232,9 @@ class Expression:
 
     def _expect(self, got: str, wanted: str) -> None:
         if got != wanted:
-            problem = "“and”, “or”, “not” chỉ dùng với điều kiện" if wanted == BOOL else "phép tính cần số"
-            raise self._error(f"{problem}, không phải điều kiện" if wanted == NUM else problem)
+            if wanted == BOOL:
+                raise self._error("ở đây cần một điều kiện (so sánh, and, or, not), không phải một số")
+            raise self._error("phép tính cần số, không phải điều kiện")
 
     def _same(self, first: str, second: str) -> str:
         if first != second:
@@ -347,7 +348,7 @@ class _Renderer:
             if isinstance(node.op, ast.Not):
                 return f"không ({self.text(node.operand)})"
             sign = "−" if isinstance(node.op, ast.USub) else "+"
-            return f"{sign}{self.wrapped(node.operand, 7, percent)}"
+            return f"{sign}{self.wrapped(node.operand, 8, percent)}"
         if isinstance(node, ast.BinOp):
             level = 8 if isinstance(node.op, ast.Pow) else PRECEDENCE[type(node.op)]
             left_percent = isinstance(node.op, ast.Add | ast.Sub) and self.is_percent(node.right)
@@ -390,7 +391,9 @@ class _Renderer:
             own = 7
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             own = 8
-        return f"({text})" if own < level else text
+        # A negative number inside a sum or product is bracketed: 1 − (−2,5), not 1 − −2,5.
+        negative = text.startswith("−") and level > PRECEDENCE[ast.Compare]
+        return f"({text})" if own < level or (negative and own == 9) else text
 
     def taken(self, node: ast.AST) -> ast.AST:
         """With values, a choice is shown as the branch it took (and is bracketed as that branch)."""
