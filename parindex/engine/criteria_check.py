@@ -65,7 +65,7 @@ def check_set(rows: Sequence[Row], max_total: Decimal | None = None) -> list[Iss
         elif kids:
             issues.extend(_check_parent_sum(row, kids))
         if not kids and row.max_points is not None:
-            issues.extend(_check_rule(row))
+            issues.extend(_check_rule(row, leaves={code for code in by_code if not children.get(code)}))
         elif kids and row.rule:
             issues.append(Issue(row.code, WARNING, "Tiêu chí có tiêu chí con nên quy tắc riêng của nó bị bỏ qua."))
 
@@ -101,12 +101,19 @@ def _check_parent_sum(row: Row, kids: list[Row]) -> list[Issue]:
     ]
 
 
-def _check_rule(row: Row) -> list[Issue]:
+def _check_rule(row: Row, leaves: set[str]) -> list[Issue]:
     try:
         compiled = compile_rule(row.rule, row.max_points)
     except RuleError as error:
         return [Issue(row.code, ERROR, error.message)]
-    return [Issue(row.code, WARNING, message) for message in compiled.issues()]
+    issues = [Issue(row.code, WARNING, message) for message in compiled.issues()]
+    # Only a scored criterion (a leaf, other than this one) has points to branch on.
+    for code in sorted(compiled.depends_on() - (leaves - {row.code})):
+        why = "không có trong bộ hoặc có tiêu chí con (không chấm trực tiếp)"
+        if code == row.code:
+            why = "chính tiêu chí này"
+        issues.append(Issue(row.code, ERROR, f"Quy tắc dựa vào điểm của tiêu chí “{code}”: {why}."))
+    return issues
 
 
 def _check_numbering(parent: str | None, kids: list[Row]) -> list[Issue]:

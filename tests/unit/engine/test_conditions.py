@@ -4,6 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from parindex.engine.criteria_check import ERROR, Issue, Row, check_set
 from parindex.engine.errors import RuleError
 from parindex.engine.rules import KIND_LABELS, InputField, compile_rule, evaluate
 
@@ -225,3 +226,24 @@ def test_a_branch_with_a_null_rule_gives_nothing():
 
 def test_the_kind_has_a_vietnamese_label():
     assert KIND_LABELS["condition"] == "Theo điều kiện"
+
+
+def test_set_validation_refuses_a_condition_on_a_criterion_that_is_never_scored():
+    def on(code):
+        return {"kind": "condition", "on": {"criterion": code}, "branches": [{"when": {"above": "0"}, "points": "1"}]}
+
+    rows = [
+        Row("1", D(4)),
+        Row("1.1", D(1), {"kind": "yes_no"}),
+        Row("1.2", D(1), on("1.1")),
+        Row("1.3", D(1), on("1.3")),
+        Row("1.4", D(1), on("1")),
+    ]
+    assert [issue for issue in check_set(rows) if issue.level == ERROR] == [
+        Issue("1.3", ERROR, "Quy tắc dựa vào điểm của tiêu chí “1.3”: chính tiêu chí này."),
+        Issue(
+            "1.4",
+            ERROR,
+            "Quy tắc dựa vào điểm của tiêu chí “1”: không có trong bộ hoặc có tiêu chí con (không chấm trực tiếp).",
+        ),
+    ]
