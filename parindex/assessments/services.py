@@ -45,6 +45,7 @@ from parindex.core.errors import ApplicationError
 from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignment, Scoring
 from parindex.criteria.selectors import criteria_sets_usable
 from parindex.engine.numbers import fmt, to_decimal
+from parindex.engine.rules import CompiledRule
 from parindex.organizations.access import access_for_user
 from parindex.organizations.models import Membership, Organization, OrganizationKind
 from parindex.organizations.permissions import ROLE_PERMISSIONS, Perm
@@ -293,7 +294,7 @@ def answers_prefill(*, assessment: Assessment, today: date) -> int:
 
 def _score(answer: Answer, raw_inputs: dict) -> None:
     rule = answer.criterion.compiled_rule()
-    result = rule.evaluate(raw_inputs, context=_points_of(answer.assessment_id, rule.depends_on()))
+    result = rule.evaluate(raw_inputs, context=rule_context(answer.assessment_id, rule))
     if result.error:
         raise ApplicationError(result.error)
     answer.inputs = raw_inputs
@@ -302,8 +303,10 @@ def _score(answer: Answer, raw_inputs: dict) -> None:
     answer.self_explanation = result.explanation
 
 
-def _points_of(assessment_id: int, codes: set[str]) -> dict[str, Decimal] | None:
-    """The self-assessed points of the criteria a rule reads (its `condition` on a criterion)."""
+def rule_context(assessment_id: int, rule: CompiledRule) -> dict[str, Decimal] | None:
+    """The self-assessed points of the criteria a rule reads (its `condition` on a criterion),
+    as its evaluate() takes them."""
+    codes = rule.depends_on()
     if not codes:
         return None
     answers = Answer.objects.filter(assessment_id=assessment_id, criterion__code__in=codes, self_points__isnull=False)
@@ -327,8 +330,7 @@ def _rescore_dependents(answer: Answer, by) -> None:
             done.add(dependent.criterion.code)
             pending.append(dependent.criterion.code)
             rule = dependent.criterion.compiled_rule()
-            context = _points_of(answer.assessment_id, rule.depends_on())
-            result = rule.evaluate(dependent.inputs, context=context)
+            result = rule.evaluate(dependent.inputs, context=rule_context(answer.assessment_id, rule))
             fields = {
                 "self_points": result.points,
                 "self_excluded": result.excluded,
