@@ -94,6 +94,7 @@ class CompiledRule:
         return self.max
 
     def __init_subclass__(cls, **kwargs) -> None:
+        # Every kind's own score() takes the optional context too, without each override saying so.
         super().__init_subclass__(**kwargs)
         if "score" in cls.__dict__:
             cls.score = accepts_context(cls.__dict__["score"])
@@ -897,7 +898,10 @@ def compile_rule(rule: Mapping[str, Any] | None, max_points: Decimal | int | str
 
 
 def evaluate(
-    rule: Mapping[str, Any] | None, inputs: Mapping[str, Any], max_points: Decimal | int | str, context=None
+    rule: Mapping[str, Any] | None,
+    inputs: Mapping[str, Any],
+    max_points: Decimal | int | str,
+    context: Mapping[str, Any] | None = None,
 ) -> Result:
     """Compile and evaluate in one call; a bad rule is reported like a bad input."""
     try:
