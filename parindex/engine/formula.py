@@ -34,7 +34,7 @@ from parindex.engine.rules import (
 MAX_CASES = 20
 MAX_INPUTS = 20
 # How many input combinations upper_bound() tries at most (validation time, not scoring time).
-MAX_SAMPLES = 4000
+MAX_SAMPLES = 2000
 INPUT_TYPES = {"number", "integer", "percent"}
 KEY = re.compile(r"[a-z_][a-z0-9_]{0,31}")
 RESERVED = {"ty_le", "a", "b", "value", "neu", "min", "max", "abs", "round", "and", "or", "not", "if", "else"}
@@ -188,7 +188,8 @@ class Formula(CompiledRule):
         """(lowest, highest) points over sampled inputs and the cases they matched; None if no
         sample could be scored. Best effort: every variable is tried at its bounds, at each number
         the formula is written with and just beside it, and on a coarse grid; for a ratio, a = 1,
-        100 and 1000. A maximum hidden between two sampled points (a peak of a non-monotone
+        100 and 1000. Past MAX_SAMPLES combinations, an even stride through them, plus every input
+        at its highest. A maximum hidden between two sampled points (a peak of a non-monotone
         formula, or an unbounded input beyond 10⁶) is missed."""
         literals = sorted({v for case in self.cases for e in (case.when, case.points) if e for v in e.literals})
         columns = [(key, _samples(self._input(key), literals)) for key in self._sampled_keys()]
@@ -201,7 +202,8 @@ class Formula(CompiledRule):
             step += 1
         lowest = highest = None
         matched: set[int] = set()
-        for index in range(0, total, step):
+        # The strided samples, and always the corner of every input at its highest.
+        for index in itertools.chain(range(0, total, step), [total - 1]):
             inputs = self._decode(columns, index)
             try:
                 case = self._case(inputs)
