@@ -300,6 +300,14 @@ class Expression:
         return bounds_words(lows[0] if lows else None, highs[0] if highs else None)
 
 
+def is_name(text: str) -> bool:
+    """A name an expression can use as a variable (not a Python keyword such as `in`)."""
+    try:
+        return isinstance(ast.parse(text, mode="eval").body, ast.Name)
+    except SyntaxError:
+        return False
+
+
 def bounds_words(lower: tuple[bool, str] | None, upper: tuple[bool, str] | None) -> str:
     """(strict, "50 %") bounds as the documents write them: "từ 50 % đến dưới 80 %", "trên 90 %"."""
     parts = [f"{'trên' if lower[0] else 'từ'} {lower[1]}"] if lower else []

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from decimal import Decimal, DecimalException
 
 from parindex.engine.errors import EngineError, InputError, RuleError
-from parindex.engine.expressions import BOOL, NUM, Expression, Var, show
+from parindex.engine.expressions import BOOL, NUM, Expression, Var, is_name, show
 from parindex.engine.numbers import HUNDRED, ZERO, fmt
 from parindex.engine.rules import (
     DEFAULT_A_LABEL,
@@ -38,7 +38,6 @@ MAX_SAMPLES = 2000
 INPUT_TYPES = {"number", "integer", "percent"}
 KEY = re.compile(r"[a-z_][a-z0-9_]{0,31}")
 RESERVED = {"ty_le", "a", "b", "value", "neu", "min", "max", "abs", "round", "and", "or", "not", "if", "else"}
-# measure → the variables it brings (besides the declared inputs).
 MEASURES = {"ratio", "percent", "number"}
 
 
@@ -127,7 +126,7 @@ class Formula(CompiledRule):
         inputs, seen = [], set()
         for item in items:
             key = str(item.get("key") or "")
-            if not KEY.fullmatch(key) or key in RESERVED or key in seen:
+            if not KEY.fullmatch(key) or not is_name(key) or key in RESERVED or key in seen:
                 raise RuleError(
                     f"Tên số liệu “{key}” không dùng được: chữ thường không dấu, số và “_”, không trùng, "
                     f"không dùng các tên {', '.join(sorted(RESERVED))}."
@@ -140,6 +139,8 @@ class Formula(CompiledRule):
             high = _param_decimal(item, "max") if item.get("max") is not None else None
             if type_ == "percent":
                 high = HUNDRED if high is None else min(high, HUNDRED)
+            if low is not None and high is not None and low > high:
+                raise RuleError(f"Số liệu “{key}”: “min” lớn hơn “max”.")
             inputs.append(_Input(key, str(item.get("label") or key), type_, low, high))
         return inputs
 

@@ -200,6 +200,8 @@ def test_mistyped_formulas_are_refused_at_compile_time_naming_the_case(cases, me
         ({"inputs": [{"key": "Số"}]}, "Tên số liệu “Số” không dùng được"),
         ({"inputs": [{"key": "a"}]}, "Tên số liệu “a” không dùng được"),
         ({"inputs": [{"key": "n"}, {"key": "n"}]}, "Tên số liệu “n” không dùng được"),
+        ({"inputs": [{"key": "in"}]}, "Tên số liệu “in” không dùng được"),
+        ({"inputs": [{"key": "n", "min": "5", "max": "1"}]}, "“min” lớn hơn “max”"),
         ({"inputs": [{"key": "n", "type": "text"}]}, "kiểu “text” không hợp lệ"),
         ({}, "Công thức cần “measure” hoặc danh sách “inputs”"),
         ({"measure": "number", "cases": []}, "cần danh sách “cases”"),
