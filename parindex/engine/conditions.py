@@ -202,7 +202,9 @@ class Condition(CompiledRule):
         unknown = sorted(keys - set(self.choices))
         if unknown or not keys:
             raise RuleError(f"{where}: lựa chọn “{', '.join(unknown)}” không có trong “choices”.")
-        return keys, "_".join(sorted(keys))[:32], ", ".join(self.choices[k] for k in self.choices if k in keys)
+        key = "_".join(sorted(keys))
+        key = key if KEY.fullmatch(key) else f"nhanh_{number}"
+        return keys, key, ", ".join(self.choices[k] for k in self.choices if k in keys)
 
     def _check_overlaps(self) -> None:
         if self.type == "criterion":

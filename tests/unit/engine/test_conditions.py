@@ -247,3 +247,14 @@ def test_set_validation_refuses_a_condition_on_a_criterion_that_is_never_scored(
             "Quy tắc dựa vào điểm của tiêu chí “1”: không có trong bộ hoặc có tiêu chí con (không chấm trực tiếp).",
         ),
     ]
+
+
+def test_choice_keys_that_are_not_form_names_get_numbered_branch_keys():
+    rule = {
+        "kind": "condition",
+        "on": {"input": "xep_loai", "type": "choice", "choices": [{"key": "A"}, {"key": "B"}]},
+        "branches": [{"when": "A", "rule": {"kind": "judgement"}}, {"when": ["B"], "points": "0"}],
+    }
+    compiled = compile_rule(rule, "2")
+    assert [f.key for f in compiled.fields()] == ["xep_loai", "nhanh_1"]
+    assert compiled.evaluate({"xep_loai": "A", "nhanh_1": {"points": "1,5"}}).points == D("1.5")
