@@ -46,6 +46,7 @@ from parindex.criteria.models import AssignmentRole, Criterion, CriterionAssignm
 from parindex.criteria.selectors import criteria_sets_usable
 from parindex.engine.errors import RuleError
 from parindex.engine.numbers import fmt, to_decimal
+from parindex.engine.rules import CompiledRule
 from parindex.organizations.access import access_for_user
 from parindex.organizations.models import Membership, Organization, OrganizationKind
 from parindex.organizations.permissions import ROLE_PERMISSIONS, Perm
@@ -285,7 +286,10 @@ def answers_prefill(*, assessment: Assessment, today: date) -> int:
         if known is None:
             continue
         inputs, source = known
-        _score(answer, inputs)
+        try:
+            _score(answer, inputs)
+        except ApplicationError:
+            continue  # e.g. its rule waits for another criterion's points: a person scores it later
         # Only if nobody saved it meanwhile: a person's save always wins over known figures.
         filled += Answer.objects.filter(pk=answer.pk, version=answer.version, updated_by__isnull=True).update(
             inputs=answer.inputs, self_points=answer.self_points, self_excluded=answer.self_excluded,
@@ -295,14 +299,50 @@ def answers_prefill(*, assessment: Assessment, today: date) -> int:
 
 
 def _score(answer: Answer, raw_inputs: dict) -> None:
-    criterion = answer.criterion
-    result = criterion.compiled_rule().evaluate(raw_inputs)
+    rule = answer.criterion.compiled_rule()
+    result = rule.evaluate(raw_inputs, context=rule_context(answer.assessment_id, rule))
     if result.error:
         raise ApplicationError(result.error)
     answer.inputs = raw_inputs
     answer.self_points = totals.stored_points(result.points)
     answer.self_excluded = result.excluded
     answer.self_explanation = result.explanation
+
+
+def rule_context(assessment_id: int, rule: CompiledRule) -> dict[str, Decimal] | None:
+    """The self-assessed points of the criteria a rule reads (its `condition` on a criterion),
+    as its evaluate() takes them."""
+    codes = rule.depends_on()
+    if not codes:
+        return None
+    answers = Answer.objects.filter(assessment_id=assessment_id, criterion__code__in=codes, self_points__isnull=False)
+    return dict(answers.values_list("criterion__code", "self_points"))
+
+
+def _rescore_dependents(answer: Answer, by) -> None:
+    """Answers whose rule branches on this answer's points follow them, and theirs in turn. An
+    answer nobody has filled in yet waits for its own save; one that can no longer be scored
+    loses its points and says why (it then counts as unanswered until someone looks at it)."""
+    criteria = Criterion.objects.filter(criteria_set_id=answer.criterion.criteria_set_id, rule__isnull=False)
+    readers = {c.code: c.compiled_rule().depends_on() for c in criteria}
+    pending, done = [answer.criterion.code], {answer.criterion.code}
+    while pending:
+        changed = pending.pop()
+        codes = [code for code, read in readers.items() if changed in read and code not in done]
+        dependents = Answer.objects.select_related("criterion").filter(
+            assessment_id=answer.assessment_id, criterion__code__in=codes
+        )
+        for dependent in dependents.exclude(inputs={}):
+            done.add(dependent.criterion.code)
+            pending.append(dependent.criterion.code)
+            rule = dependent.criterion.compiled_rule()
+            result = rule.evaluate(dependent.inputs, context=rule_context(answer.assessment_id, rule))
+            fields = {
+                "self_points": result.points,
+                "self_excluded": result.excluded,
+                "self_explanation": result.explanation if result.ok else result.error,
+            }
+            _claim(dependent, dependent.version, by, **fields)
 
 
 def effective_assignments(criteria_set) -> dict[int, dict[int, str]]:
@@ -364,6 +404,7 @@ def answer_save(
     )  # fmt: skip
     answer.justification, answer.override_reason, answer.updated_by = justification, override_reason, by
     answer.version = expected_version + 1
+    _rescore_dependents(answer, by)
     assessment_totals_refresh(assessment_id=assessment.pk)
     return answer
 

@@ -312,7 +312,8 @@ def answer_save(request, pk: int):
 def answer_calculate(request, pk: int):
     answer, _ = _answer_for(request, pk)
     rule = answer.criterion.compiled_rule()
-    result = rule.evaluate(inputs_from_post(rule.fields(), request.POST))
+    context = services.rule_context(answer.assessment_id, rule)
+    result = rule.evaluate(inputs_from_post(rule.fields(), request.POST), context=context)
     return render(request, "criteria/partials/_calc_result.html", {"result": result, "criterion": answer.criterion})
 
 

@@ -8,7 +8,7 @@ the "otherwise" band. The first band that matches wins, as when reading the text
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -27,8 +27,9 @@ class Bound:
 
 
 @dataclass(frozen=True)
-class Band:
-    points: Decimal
+class Interval:
+    """What a band covers, without its points: also a condition's `when` on another criterion's points."""
+
     low: Bound | None = None
     high: Bound | None = None
 
@@ -59,6 +60,11 @@ class Band:
         return self.low.value > self.high.value
 
 
+@dataclass(frozen=True)
+class Band(Interval):
+    points: Decimal = field(kw_only=True)
+
+
 def _bound(item: Mapping[str, Any], keys: dict[str, bool], what: str) -> Bound | None:
     present = [key for key in keys if key in item]
     if len(present) > 1:
@@ -68,15 +74,22 @@ def _bound(item: Mapping[str, Any], keys: dict[str, bool], what: str) -> Bound |
     return Bound(param_decimal(item, present[0]), keys[present[0]])
 
 
+def parse_interval(item: Mapping[str, Any]) -> Interval:
+    """An item's bounds, `at_least`/`above` and `at_most`/`below`; neither = "otherwise"."""
+    interval = Interval(_bound(item, LOWER, "dưới"), _bound(item, UPPER, "trên"))
+    if interval.is_empty():
+        raise RuleError(f"{interval.describe().capitalize()} không chứa giá trị nào.")
+    return interval
+
+
 def parse_bands(params: Mapping[str, Any], *, signed: bool = False) -> tuple[Band, ...]:
     bands = []
     for item in param_list(params, "bands"):
-        band = Band(param_decimal(item, "points"), _bound(item, LOWER, "dưới"), _bound(item, UPPER, "trên"))
-        if band.points < 0 and not signed:
+        points = param_decimal(item, "points")
+        if points < 0 and not signed:
             raise RuleError("Điểm của một mức không được âm.")
-        if band.is_empty():
-            raise RuleError(f"{band.describe().capitalize()} không chứa giá trị nào.")
-        bands.append(band)
+        interval = parse_interval(item)
+        bands.append(Band(interval.low, interval.high, points=points))
     return tuple(bands)
 
 
@@ -106,11 +119,11 @@ def band_issues(bands: tuple[Band, ...], unit: str = "") -> list[str]:
 # before an open one (it holds more), an open upper end before a closed one.
 
 
-def _low_key(band: Band) -> tuple:
+def _low_key(band: Interval) -> tuple:
     return (0,) if band.low is None else (1, band.low.value, int(band.low.strict))
 
 
-def _high_key(band: Band) -> tuple:
+def _high_key(band: Interval) -> tuple:
     return (2,) if band.high is None else (1, band.high.value, int(not band.high.strict))
 
 

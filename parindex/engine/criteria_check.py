@@ -68,6 +68,7 @@ def check_set(
     children: dict[str | None, list[Row]] = {}
     for row in rows:
         children.setdefault(parent_code(row.code, set(by_code)), []).append(row)
+    leaves = {code for code in by_code if not children.get(code)}
 
     for row in rows:
         kids = children.get(row.code, [])
@@ -76,7 +77,7 @@ def check_set(
         elif kids:
             issues.extend(_check_parent_sum(row, kids))
         if not kids and row.max_points is not None:
-            issues.extend(_check_rule(row))
+            issues.extend(_check_rule(row, leaves))
         elif kids and row.rule:
             issues.append(
                 Issue(row.code, WARNING, "Tiêu chí có tiêu chí con nên quy tắc riêng của nó bị bỏ qua.", RULE)
@@ -153,13 +154,20 @@ def _check_parent_sum(row: Row, kids: list[Row]) -> list[Issue]:
     ]
 
 
-def _check_rule(row: Row) -> list[Issue]:
+def _check_rule(row: Row, leaves: set[str]) -> list[Issue]:
     try:
         compiled = compile_rule(row.rule, row.max_points)
     except RuleError as error:
         return [Issue(row.code, ERROR, error.message, RULE)]
-    # Each shape knows its own reach (upper_bound): a maximum it exceeds or can never reach.
-    return [Issue(row.code, WARNING, message, RULE) for message in compiled.issues()]
+    # compiled.issues() already says when the rule can never reach (or can exceed) the maximum.
+    issues = [Issue(row.code, WARNING, message, RULE) for message in compiled.issues()]
+    # Only a scored criterion (a leaf, other than this one) has points to branch on.
+    for code in sorted(compiled.depends_on() - (leaves - {row.code})):
+        why = "không có trong bộ hoặc có tiêu chí con (không chấm trực tiếp)"
+        if code == row.code:
+            why = "chính tiêu chí này"
+        issues.append(Issue(row.code, ERROR, f"Quy tắc dựa vào điểm của tiêu chí “{code}”: {why}.", RULE))
+    return issues
 
 
 def _check_numbering(parent: str | None, kids: list[Row]) -> list[Issue]:

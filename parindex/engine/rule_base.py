@@ -11,6 +11,7 @@ from decimal import Decimal, DecimalException, InvalidOperation
 from functools import cached_property
 from typing import Any
 
+from parindex.engine.context import accepts_context, criteria_read
 from parindex.engine.errors import EngineError, InputError, RuleError
 from parindex.engine.numbers import ZERO, NumberOutOfRange, fmt, to_decimal
 
@@ -90,6 +91,12 @@ class CompiledRule:
         its own (None: as low as its parameters go)."""
         return None if self.signed else ZERO
 
+    def __init_subclass__(cls, **kwargs) -> None:
+        # Every kind's own score() takes the optional context too, without each override saying so.
+        super().__init_subclass__(**kwargs)
+        if "score" in cls.__dict__:
+            cls.score = accepts_context(cls.__dict__["score"])
+
     # --- engine facts callers ask instead of reading rule JSON ---------------------------
     @cached_property
     def signed(self) -> bool:
@@ -107,6 +114,10 @@ class CompiledRule:
         """The survey figure the rule is scored from (a key of SURVEY_SOURCES), None if none."""
         return None
 
+    def depends_on(self) -> set[str]:
+        """Codes of the criteria whose points this rule reads: pass them as `context`."""
+        return criteria_read(self.params)
+
     def minimum(self) -> Decimal | None:
         """The fewest points the rule can give; None when it has no lower limit (an uncapped penalty)."""
         low = self.lower_bound()
@@ -122,9 +133,12 @@ class CompiledRule:
             return floor
         return min(points, self.max)
 
+    # Both take an optional `context` ({criterion code: points}) for the condition kind.
+    @accepts_context
     def score(self, inputs: Mapping[str, Any]) -> Decimal:
         return self.bounded(self.raw_points(inputs))
 
+    @accepts_context
     def evaluate(self, raw_inputs: Mapping[str, Any]) -> Result:
         try:
             inputs = self.normalize(raw_inputs or {})
@@ -151,9 +165,13 @@ class CompiledRule:
         bound = self.upper_bound()
         if bound > self.max:
             return [ISSUE_EXCEEDS.format(bound=fmt(bound), max=fmt(self.max))]
-        if bound < self.max:
-            return [ISSUE_UNREACHABLE.format(bound=fmt(bound), max=fmt(self.max))]
-        return []
+        unreachable = self.unreachable_issue()
+        return [unreachable] if unreachable else []
+
+    def unreachable_issue(self) -> str | None:
+        """The warning that the rule never reaches its maximum; None when it can."""
+        bound = self.upper_bound()
+        return ISSUE_UNREACHABLE.format(bound=fmt(bound), max=fmt(self.max)) if bound < self.max else None
 
 
 # --- parameter and input readers -----------------------------------------------------------

@@ -724,10 +724,19 @@ def compile_rule(rule: Mapping[str, Any] | None, max_points: Decimal | int | str
     return KINDS[kind](rule, maximum)
 
 
-def evaluate(rule: Mapping[str, Any] | None, inputs: Mapping[str, Any], max_points: Decimal | int | str) -> Result:
+def evaluate(
+    rule: Mapping[str, Any] | None,
+    inputs: Mapping[str, Any],
+    max_points: Decimal | int | str,
+    context: Mapping[str, Any] | None = None,
+) -> Result:
     """Compile and evaluate in one call; a bad rule is reported like a bad input."""
     try:
         compiled = compile_rule(rule, max_points)
     except RuleError as error:
         return Result(points=None, explanation="", error=error.message)
-    return compiled.evaluate(inputs)
+    return compiled.evaluate(inputs, context=context)
+
+
+# Kinds with modules of their own add themselves to KINDS; imported last as they build on this module.
+from parindex.engine import conditions, formula  # noqa: E402, F401

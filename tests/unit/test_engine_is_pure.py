@@ -6,7 +6,8 @@ from pathlib import Path
 ENGINE = Path(__file__).resolve().parents[2] / "parindex" / "engine"
 ALLOWED_ROOTS = {"__future__", "collections", "dataclasses", "decimal", "typing", "enum", "functools",
                  "itertools", "math", "datetime", "calendar", "re", "statistics", "parindex", "holidays",
-                 "unicodedata", "bisect", "operator", "html", "contextlib", "copy", "threading"}  # fmt: skip
+                 "unicodedata", "bisect", "operator", "html", "contextlib", "copy", "threading", "ast", "contextvars",
+                 "simpleeval"}  # fmt: skip
 
 
 def imported_roots(path: Path) -> set[str]:

@@ -407,3 +407,31 @@ def test_points_lost_become_a_remediation_plan_draft_with_lead_units():
     assert "mất 1 điểm" in task.content
     assert task.units.filter(role="lead", organization__code="dn-sct-vp").exists()
     assert task.occurrences.get().due == date(2020, 12, 31)
+
+
+def test_a_criterion_that_branches_on_another_follows_its_points_when_they_change():
+    plan = CriteriaSet.objects.get(code="dn-sct-2019").criteria.get(code="1.1.2")
+    plan.rule = {
+        "kind": "condition",
+        "on": {"criterion": "1.1.1"},
+        "branches": [{"when": {"above": "0"}, "rule": {"kind": "ratio_threshold", "threshold": "85"}}],
+    }
+    plan.save()
+    assessment = open_round().assessments.get()
+    with pytest.raises(ApplicationError, match=r"Chưa có điểm của tiêu chí 1\.1\.1\."):
+        save(answer(assessment, "1.1.2"), {"muc_1": {"a": "20", "b": "17"}})
+    save(answer(assessment, "1.1.1"), {"ticked": ["on_time", "content_ok"]})
+    save(answer(assessment, "1.1.2"), {"muc_1": {"a": "20", "b": "17"}})
+    assert answer(assessment, "1.1.2").self_points == D("2.55")
+
+    save(answer(assessment, "1.1.1"), {"ticked": []})
+    dependent = answer(assessment, "1.1.2")
+    assert dependent.self_points == 0
+    assert dependent.self_explanation == "Tiêu chí 1.1.1 được 0 điểm (các trường hợp còn lại) → 0 điểm"
+    assessment.refresh_from_db()
+    total_without = assessment.self_total
+
+    save(answer(assessment, "1.1.1"), {"ticked": ["on_time"]})
+    assert answer(assessment, "1.1.2").self_points == D("2.55")
+    assessment.refresh_from_db()
+    assert assessment.self_total == total_without + D("0.5") + D("2.55")

@@ -272,3 +272,19 @@ def test_before_appraisal_the_sheet_shows_self_scores_and_progress_not_a_result(
     page = login_as("dn.thamdinh").get(published.get_absolute_url()).content.decode()
     assert ">Vòng 1</th>" in page
     assert 'data-testid="index-final"' in page
+
+
+def test_the_live_points_of_a_criterion_that_branches_on_another_use_that_criterions_saved_points(login_as, assessment):
+    criterion = assessment.round.criteria_set.criteria.get(code="1.1.2")
+    criterion.rule = {
+        "kind": "condition",
+        "on": {"criterion": "1.1.1"},
+        "branches": [{"when": {"above": "0"}, "rule": {"kind": "ratio_threshold", "threshold": "85"}}],
+    }
+    criterion.save()
+    client = login_as("dn.truongphong")
+    url = reverse("assessments:answer_calculate", args=[ans(assessment, "1.1.2").pk])
+    Answer.objects.filter(assessment=assessment, criterion__code="1.1.1").update(self_points=1)
+    assert "2,55 / 3 điểm" in client.post(url, {"muc_1__a": "20", "muc_1__b": "17"}).content.decode()
+    Answer.objects.filter(assessment=assessment, criterion__code="1.1.1").update(self_points=None)
+    assert "Chưa có điểm của tiêu chí 1.1.1." in client.post(url, {"muc_1__a": "20", "muc_1__b": "17"}).content.decode()

@@ -230,7 +230,7 @@ def test_every_kind_in_the_catalogue_is_implemented():
     assert set(KINDS) == {
         "yes_no", "checklist", "ratio_threshold", "all_or_nothing", "bands", "count_bands", "stages",
         "not_applicable", "nothing_found", "bonus_penalty", "comparison", "survey", "deduction", "grade",
-        "judgement", "composite", "late_penalty", "fixed_penalty",
+        "judgement", "composite", "late_penalty", "fixed_penalty", "formula", "condition",
     }  # fmt: skip
 
 

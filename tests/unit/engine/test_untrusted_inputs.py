@@ -146,6 +146,38 @@ RULES = [
     },
     {"kind": "fixed_penalty", "points": "-0.5"},
     {"kind": "not_applicable", "substitute": None, "rule": {"kind": "fixed_penalty", "points": "-1"}},
+    {
+        "kind": "formula",
+        "measure": "ratio",
+        "cases": [
+            {"when": "ty_le >= 80", "points": "6"},
+            {"when": "ty_le >= 50 and ty_le < 80", "points": "ty_le / 80 * 6"},
+            {"points": "0"},
+        ],
+    },
+    {
+        "kind": "formula",
+        "inputs": [{"key": "n", "type": "integer"}, {"key": "k", "type": "number", "min": "-5"}],
+        "cases": [{"points": "neu(k != 0, min(n / k, 3), round(n * 1.5, 2)) ** 2"}],
+        "signed": True,
+    },
+    {
+        "kind": "condition",
+        "on": {"input": "plan", "type": "bool"},
+        "branches": [{"when": True, "rule": {"kind": "ratio_threshold", "threshold": "50"}}],
+    },
+    {
+        "kind": "condition",
+        "on": {"input": "level", "type": "choice", "choices": [{"key": "x"}, {"key": "y"}]},
+        "branches": [{"when": "x", "points": "0.25"}, {"when": "y", "rule": {"kind": "judgement"}}],
+    },
+    {"kind": "condition", "on": {"criterion": "1.1.1"}, "branches": [{"when": {"above": "0"}, "rule": None}]},
+    {
+        "kind": "condition",
+        "on": {"input": "late", "type": "bool"},
+        "branches": [{"when": True, "rule": {"kind": "late_penalty", "steps": [{"at_most": "1", "points": "-1"}]}}],
+        "otherwise": {"kind": "yes_no"},
+    },
 ]
 
 numberish = st.one_of(

@@ -11,7 +11,9 @@ from parindex.engine.rules import KINDS, compile_rule
 
 FORMAT = Path(__file__).resolve().parents[3] / "parindex" / "criteria" / "library" / "FORMAT.md"
 SECTION = "## Worked examples"
-SHAPES_OF_ISSUE_12 = {"bands", "comparison", "ratio_threshold", "stages", "late_penalty", "fixed_penalty"}
+SHAPES_OF_ISSUE_12 = {
+    "bands", "comparison", "ratio_threshold", "stages", "late_penalty", "fixed_penalty", "formula", "condition",
+}  # fmt: skip
 
 
 def _cells(line: str) -> list[str]:
