@@ -163,9 +163,14 @@ class ResultRow:
         return None if self.previous is None else self.index - self.previous
 
 
+RESULT_FIELDS = ("round_id", "organization_id", "state", "final_index", "scores_version", "organization__code")
+
+
 def round_results(*, assessment_round: AssessmentRound) -> list[ResultRow]:
     """Every department of the round, ranked on its stored final index (no score tree is built)."""
-    assessments = list(assessment_round.assessments.select_related("organization"))
+    # What a ranking shows and ranks on: full rows of 45 assessments and organizations were a
+    # third of the ranking's time.
+    assessments = list(assessment_round.assessments.select_related("organization").only(*RESULT_FIELDS))
     for assessment in assessments:  # one round for all: not joined and built again per row
         assessment.round = assessment_round
     indices = _final_indices(assessments)
