@@ -117,3 +117,18 @@ def _what_if_row(row: SheetRow, supposed: Decimal | None) -> str:
         f'<td><input class="form-control form-control-sm" name="c{criterion.pk}" inputmode="decimal" value="{value}"'
         f' aria-label="Điểm giả định {code}"></td></tr>'
     )
+
+
+@register.simple_tag
+def lost_items(lost: list[tuple[SheetRow, str]]) -> SafeString:
+    """The points-lost list: (row, its lead units' names) → one <li> each."""
+    return join_rows(_lost_item(row, leads) for row, leads in lost)
+
+
+def _lost_item(row: SheetRow, leads: str) -> str:
+    shown_leads = f'<br><span class="text-secondary">Chủ trì: {text(leads)}</span>' if leads else ""
+    return (
+        f'<li class="list-group-item d-flex justify-content-between gap-2"><span>{text(row.criterion.code)} '
+        f"{text(row.criterion.title, 70)}{shown_leads}</span>"
+        f'<span class="text-danger text-nowrap">−{text(points(row.lost))}</span></li>'
+    )
