@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, QuerySet
 
@@ -202,8 +203,7 @@ def criteria_tree(*, criteria_set: CriteriaSet, org_ids: set[int] | None = None)
 ROLE_ABBREVIATIONS = {AssignmentRole.LEAD: "CT", AssignmentRole.COORDINATING: "PH"}
 
 
-@dataclass(frozen=True)
-class MatrixCell:
+class MatrixCell(NamedTuple):  # a tuple: the matrix makes ~900 of them per page
     key: str  # "<criterion code>-<unit code>": the cell's test id and the picker's label
     unit: TreeNode
     role: str  # "" when the unit is not assigned

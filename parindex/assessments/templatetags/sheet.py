@@ -1,29 +1,30 @@
-"""The assessment page's score rows, written in one pass: through the template language its 91
-rows × 8 cells were most of the page's time (the same reason as the assignment matrix's cells)."""
+"""Rows of the assessment pages written in one pass (see parindex.core.templatetags.rows): the
+score sheet (91 rows × 8 cells), a round's ranking and the what-if's rows at risk."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
-from django.urls import reverse
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from parindex.assessments.selectors import ResultRow, SheetRow
 from parindex.core.templatetags.fast_text import truncatechars
+from parindex.core.templatetags.rows import UrlPattern, join_rows, text
 from parindex.core.templatetags.vn import points
 
 register = template.Library()
-_PK = 999_999_999  # placeholder, so the panel's URL is reversed once per page, not once per row
 
 
 @register.simple_tag
 def sheet_rows(rows: list[SheetRow], appraising: bool) -> SafeString:
     """Every <tr> of the score sheet; every value from the database is escaped."""
-    before, after = reverse("assessments:answer_panel", args=[_PK]).split(str(_PK))
-    return mark_safe("".join(_row(row, appraising, before, after) for row in rows))  # escaped values only
+    panel = UrlPattern("assessments:answer_panel")
+    return join_rows(_row(row, appraising, panel) for row in rows)
 
 
-def _row(row: SheetRow, appraising: bool, panel_before: str, panel_after: str) -> str:
+def _row(row: SheetRow, appraising: bool, panel: UrlPattern) -> str:
     criterion, answer = row.criterion, row.answer
     pk = criterion.pk
     classes = ("" if row.is_leaf else "table-light fw-semibold") + (
@@ -32,7 +33,7 @@ def _row(row: SheetRow, appraising: bool, panel_before: str, panel_after: str) -
     title = escape(truncatechars(criterion.title, 110))
     if row.is_leaf and answer:
         name = (
-            f'<a href="#" hx-get="{panel_before}{answer.pk}{panel_after}" hx-target="#answer-panel"'
+            f'<a href="#" hx-get="{panel(answer.pk)}" hx-target="#answer-panel"'
             f' hx-swap="innerHTML show:#answer-panel:top">{title}</a>'
         )
         if row.evidence_count:
@@ -74,16 +75,16 @@ def _row(row: SheetRow, appraising: bool, panel_before: str, panel_after: str) -
 @register.simple_tag
 def ranking_rows(results: list[ResultRow], names: dict[int, str], openable: set[int]) -> SafeString:
     """Every <tr> of a round's ranking (45 departments in a province); values escaped."""
-    before, after = reverse("assessments:assessment_detail", args=[_PK]).split(str(_PK))
-    return mark_safe("".join(_ranking_row(r, names, openable, before, after) for r in results))  # escaped values
+    link = UrlPattern("assessments:assessment_detail")
+    return join_rows(_ranking_row(r, names, openable, link) for r in results)
 
 
-def _ranking_row(r: ResultRow, names: dict[int, str], openable: set[int], link_before: str, link_after: str) -> str:
+def _ranking_row(r: ResultRow, names: dict[int, str], openable: set[int], link: UrlPattern) -> str:
     assessment = r.assessment
     code = escape(assessment.organization.code)
     name = escape(names.get(assessment.organization_id) or "") or code
     if assessment.organization_id in openable:
-        name = f'<a href="{link_before}{assessment.pk}{link_after}">{name}</a>'
+        name = f'<a href="{link(assessment.pk)}">{name}</a>'
     if names.get(assessment.organization_id):
         name += f' <code class="small text-secondary d-none d-md-inline">{code}</code>'
     state = escape(assessment.get_state_display())
@@ -96,4 +97,38 @@ def _ranking_row(r: ResultRow, names: dict[int, str], openable: set[int], link_b
         f'<td class="d-none d-md-table-cell">{state}</td>'
         f'<td class="text-end fw-semibold">{escape(points(r.index))}</td>'
         f'<td class="d-none d-sm-table-cell">{band or "—"}</td><td class="text-end">{shown_change}</td></tr>'
+    )
+
+
+@register.simple_tag
+def what_if_rows(rows: list[SheetRow], overrides: dict[int, Decimal]) -> SafeString:
+    """The what-if's rows at risk, each with its input holding the points supposed for it."""
+    return join_rows(_what_if_row(row, overrides.get(row.criterion.pk)) for row in rows)
+
+
+def _what_if_row(row: SheetRow, supposed: Decimal | None) -> str:
+    criterion = row.criterion
+    code = text(criterion.code)
+    value = "" if supposed is None else text(points(supposed).replace("—", ""))
+    return (
+        f"<tr><td>{code}</td><td>{text(criterion.title, 90)}</td>"
+        f'<td class="text-end">{text(points(criterion.max_points))}</td>'
+        f'<td class="text-end">{text(points(row.points["final"]))}</td>'
+        f'<td><input class="form-control form-control-sm" name="c{criterion.pk}" inputmode="decimal" value="{value}"'
+        f' aria-label="Điểm giả định {code}"></td></tr>'
+    )
+
+
+@register.simple_tag
+def lost_items(lost: list[tuple[SheetRow, str]]) -> SafeString:
+    """The points-lost list: (row, its lead units' names) → one <li> each."""
+    return join_rows(_lost_item(row, leads) for row, leads in lost)
+
+
+def _lost_item(row: SheetRow, leads: str) -> str:
+    shown_leads = f'<br><span class="text-secondary">Chủ trì: {text(leads)}</span>' if leads else ""
+    return (
+        f'<li class="list-group-item d-flex justify-content-between gap-2"><span>{text(row.criterion.code)} '
+        f"{text(row.criterion.title, 70)}{shown_leads}</span>"
+        f'<span class="text-danger text-nowrap">−{text(points(row.lost))}</span></li>'
     )
