@@ -70,3 +70,14 @@ def login_as(client, django_user_model):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: rolled-back rows keep their ids and stamps, so an
+    entry written by one test (a set structure, a rate-limit counter) must not reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -8,7 +8,8 @@ highest id and their latest write (as organizations' stamp is for the tree). Eve
 `updated_at`, every insert moves the count or the highest id and every delete moves the count, so
 whatever path writes the set, the next sheet reads a new key: a cached structure cannot outlive
 the rows it was built from, in this process or (Redis) in another. A bulk UPDATE that leaves
-`updated_at` alone would not move it: the writes of parindex.criteria.services all save."""
+`updated_at` alone would not move it: the writes of parindex.criteria.services all save, and a
+data migration moves the stamp's last part, the latest applied migration."""
 
 from __future__ import annotations
 
@@ -41,7 +42,11 @@ def _stamp(criteria_set: CriteriaSet) -> str:
     parts = [f"(SELECT {what} {source})" for source, prefix in ((where, ""), (joined, "a."))
              for what in ("COUNT(*)", f"MAX({prefix}id)", f"MAX({prefix}updated_at)")]  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", [criteria_set.pk] * len(parts))
+        # A data migration may rewrite criteria without moving updated_at: the last applied
+        # migration is part of the stamp, so an upgrade never reads a structure cached before it.
+        cursor.execute(
+            f"SELECT {', '.join(parts)}, (SELECT MAX(id) FROM django_migrations)", [criteria_set.pk] * len(parts)
+        )
         return "|".join(str(value) for value in cursor.fetchone())
 
 

@@ -259,8 +259,14 @@ def test_gunicorn_as_make_run_starts_it_sends_no_server_banner_nor_version(tmp_p
         assert gunicorn.__version__ not in str(headers)
         assert "Content-Security-Policy" in headers
     finally:
+        # What is asserted is the banner, not how fast a starved machine shuts gunicorn down
+        # gracefully: stop it politely, and only if it has not gone after a minute, kill it.
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=60)
 
 
 # --- a test run that tells the truth ------------------------------------------------------
