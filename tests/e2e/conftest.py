@@ -87,7 +87,11 @@ def login(page, app):
         page.goto(f"{app}/dang-nhap/")
         page.get_by_label("Tên đăng nhập").fill(username)
         page.get_by_label("Mật khẩu").fill(password)
-        page.get_by_role("button", name="Đăng nhập").click()
+        # The form post always loads a page (the landing page, or the form again with its
+        # message): return once it has loaded and run its deferred scripts, so that the next
+        # step (a year picker's change, an htmx click) has its handlers on a loaded machine too.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Đăng nhập").click()
         return page
 
     return _login
