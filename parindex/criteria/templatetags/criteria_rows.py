@@ -10,6 +10,7 @@ from parindex.core.templatetags.rows import UrlPattern, join_rows, text
 from parindex.core.templatetags.vn import points
 from parindex.criteria.models import Scoring
 from parindex.criteria.selectors import CriterionView
+from parindex.engine.rules import KIND_LABELS
 
 register = template.Library()
 
@@ -55,3 +56,9 @@ def _set_row(row: CriterionView, url: str) -> str:
         f'<td class="d-none d-md-table-cell small fw-normal">{text(row.kind_label)}</td>'
         f'<td class="d-none d-lg-table-cell small fw-normal">{units}</td></tr>'
     )
+
+
+@register.filter
+def kind_name(kind: str | None) -> str:
+    """A rule kind as the coordinator reads it ("Theo mức", not "bands"); an unknown kind as written."""
+    return KIND_LABELS.get(kind or "", kind or "")

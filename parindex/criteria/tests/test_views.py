@@ -65,6 +65,8 @@ def test_the_import_previews_then_saves_only_on_confirmation(login_as):
     upload = SimpleUploadedFile("bo-thu.yaml", YAML.encode(), content_type="application/x-yaml")
     preview = client.post(reverse("criteria:set_import"), {"file": upload}).content.decode()
     assert "Điểm tối đa 1 khác tổng điểm tối đa các tiêu chí con (1.1) là 2." in preview
+    assert "<td>Có / không</td>" in preview  # the kind as a coordinator names it, not "yes_no"
+    assert "yes_no" not in preview
     assert not CriteriaSet.objects.filter(code="thu-2026").exists()
     response = client.post(reverse("criteria:set_import_confirm"))
     assert response.status_code == 302
