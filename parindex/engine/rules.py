@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from parindex.engine.bands import band_issues, band_range, first_band, parse_bands
+from parindex.engine.band_coverage import NON_NEGATIVE, PERCENT, WHOLE_LINE, Domain, band_issues
+from parindex.engine.bands import band_range, first_band, parse_bands
 from parindex.engine.errors import InputError, RuleError
 from parindex.engine.numbers import HUNDRED, ZERO, fmt, fmt_percent, fmt_signed, to_decimal
 from parindex.engine.penalties import FixedPenalty, LatePenalty
@@ -232,7 +233,13 @@ class Bands(CompiledRule):
         return band_range(self.bands)[0]
 
     def issues(self):
-        return super().issues() + band_issues(self.bands, MEASURES[self.measure][1])
+        domain = Domain(
+            PERCENT if self.measure == "ratio" else NON_NEGATIVE,
+            MEASURES[self.measure][1],
+            integer=self.integer,
+            noun=self.value_label[:1].lower() + self.value_label[1:],
+        )
+        return super().issues() + band_issues(self.bands, domain)
 
 
 class CountBands(Bands):
@@ -455,6 +462,11 @@ class Comparison(CompiledRule):
     def lower_bound(self):
         return band_range(self.bands)[0]
 
+    def issues(self):
+        # "Tăng: +1; giảm: −1; còn lại: 0" is no scale from the best down: no order check.
+        domain = Domain(WHOLE_LINE, " %" if self.unit == "percent" else "")
+        return super().issues() + band_issues(self.bands, domain, best_first=False)
+
 
 # Where a survey-scored criterion's share comes from: the SIPAS, one service element or the
 # overall question of the citizens' survey, or a survey the department does not run itself
@@ -519,6 +531,9 @@ class Survey(CompiledRule):
 
     def lower_bound(self):
         return ZERO if self.mode == "share" else band_range(self.bands)[0]
+
+    def issues(self):
+        return super().issues() + (band_issues(self.bands, Domain(PERCENT, " %")) if self.bands else [])
 
 
 class Judgement(CompiledRule):
