@@ -53,6 +53,9 @@ EXAMPLES: list[tuple[str, str, str, str, dict[str, Any]]] = [
     ("1.12", "Mức độ hài lòng của người dân", "2", "Tỷ lệ hài lòng × 2 điểm",
      {"kind": "survey", "mode": "share", "source": "sipas"}),
     ("1.13", "Chất lượng tham mưu", "1", "Hội đồng thẩm định chấm theo mức độ hoàn thành", {"kind": "judgement"}),
+    ("1.19", "Sáng kiến, cách làm mới", "6", "Sáng kiến cải tiến: tối đa 3 điểm; sáng kiến tiên phong: tối đa 6 điểm",
+     {"kind": "judgement", "categories": [{"key": "cai_tien", "label": "Cải tiến", "max": "3"},
+                                          {"key": "tien_phong", "label": "Tiên phong", "max": "6"}]}),
     ("1.14", "Tuyên truyền CCHC", "1", "Có kế hoạch: 0,5; tổ chức thực hiện từ 80 % trở lên: 0,5",
      {"kind": "composite", "parts": [{"key": "ke_hoach", "label": "Có kế hoạch", "max": "0.5",
                                       "rule": {"kind": "yes_no"}},
@@ -132,7 +135,8 @@ WORDING = {  # the official wording each shape serves, and what the coordinator 
     "bonus_penalty": "“Mỗi việc … cộng x; mỗi việc … trừ y; tối đa z”",
     "comparison": "“Tăng so với năm trước: +1; giảm: −1”",
     "survey": "Chỉ số hài lòng từ điều tra xã hội học (SIPAS)",
-    "judgement": "Hội đồng/thẩm định viên chấm từ 0 đến điểm tối đa",
+    "judgement": "Hội đồng/thẩm định viên chấm từ 0 đến điểm tối đa; hoặc theo loại, mỗi loại một mức "
+    "tối đa: “cải tiến: tối đa 3; tiên phong: tối đa 6” (chọn loại rồi chấm điểm)",
     "composite": "Một tiêu chí gồm nhiều phần chấm khác nhau",
     "not_applicable": "“Trường hợp không phát sinh …: không tính / được x điểm”",
     "nothing_found": "“Không phát hiện vi phạm …: được x điểm”",
@@ -193,6 +197,8 @@ def guide_rows() -> list[list[str]]:
             listed = {"bounds": "các mức “… : điểm”", "keyed": "các dòng “[mã] Tên: điểm”"}.get(shape.list_style, "")
             if shape.value_key == "percent":
                 listed = "các dòng “[mã] Tên: phần trăm”"
+            if shape.value_word:
+                listed = f"(không bắt buộc) các dòng “[mã] Loại: {shape.value_word} điểm”"
             how = "; ".join(x for x in (settings, listed) if x) or "Không có tham số."
         lines.append([f"{kind}\n({KIND_LABELS.get(kind, '')})", WORDING.get(kind, ""), how,
                       to_text(example_of.get(kind))])  # fmt: skip
