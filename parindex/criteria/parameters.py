@@ -75,6 +75,7 @@ class Shape:
     list_key: str = ""  # the parameter the other lines make up
     list_style: str = ""  # BOUNDS: "trên 90: 2"; KEYED: "[key] Nhãn: 0,5"
     value_key: str = "points"  # what a keyed line's number is
+    value_word: str = ""  # written before a keyed line's number: "[tien_phong] Tiên phong: tối đa 6"
 
 
 SHAPES = {
@@ -90,7 +91,7 @@ SHAPES = {
     "bonus_penalty": Shape(("bonus_per_item", "penalty_per_item", "cap")),
     "comparison": Shape(("unit",), "bands", BOUNDS),
     "survey": Shape(("mode", "source"), "bands", BOUNDS),
-    "judgement": Shape(),
+    "judgement": Shape((), "categories", KEYED, "max", "tối đa"),
     "late_penalty": Shape(("measure", "then_per_unit", "cap"), "steps", BOUNDS),
     "fixed_penalty": Shape(("points", "label")),
 }
@@ -154,7 +155,7 @@ def parse(kind: str, text: str) -> dict[str, Any]:
             elif shape.list_style == BOUNDS:
                 items.append(bound_line(line, "points", number))
             elif shape.list_style == KEYED:
-                items.append(_keyed_line(line, shape.value_key, len(items) + 1))
+                items.append(_keyed_line(line, shape, len(items) + 1))
             else:
                 allowed = ", ".join(f"“{SETTINGS[k].name}: …”" for k in shape.settings) or "không có tham số"
                 raise ParamError(f"không hiểu; loại “{kind}” nhận: {allowed}.")
@@ -230,14 +231,17 @@ def bound_line(line: str, value_key: str, value_of) -> dict[str, Any]:
     return item
 
 
-def _keyed_line(line: str, value_key: str, position: int) -> dict[str, Any]:
+def _keyed_line(line: str, shape: Shape, position: int) -> dict[str, Any]:
     head, colon, value = line.rpartition(":")
     if not colon or not value.strip():
         raise ParamError("thiếu “: điểm” ở cuối dòng (ví dụ “[dung_han] Đúng thời hạn: 0,5”).")
     match = KEYED_LINE.fullmatch(head.strip())
     if match is None:
         raise ParamError("thiếu nội dung trước “:”.")
-    return {"key": match["key"] or f"m{position}", "label": match["label"], value_key: number(value)}
+    value = value.strip()
+    if shape.value_word and value.lower().startswith(shape.value_word):
+        value = value[len(shape.value_word) :]
+    return {"key": match["key"] or f"m{position}", "label": match["label"], shape.value_key: number(value)}
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -274,7 +278,8 @@ def _compact(kind: str, params: dict[str, Any]) -> str | None:
             lines.append(f"{bound_text(item)}: {written(str(item.get('points', '')))}")
         else:
             value = written(str(item.get(shape.value_key, "")))
-            lines.append(f"[{item.get('key', '')}] {item.get('label', '')}: {value}")
+            word = f"{shape.value_word} " if shape.value_word else ""
+            lines.append(f"[{item.get('key', '')}] {item.get('label', '')}: {word}{value}")
     return "\n".join(lines)
 
 

@@ -8,8 +8,7 @@ from typing import Any
 
 from parindex.criteria.document import CriterionRow, document_from_data
 from parindex.criteria.parameters import JSON_ONLY, SETTINGS, SHAPES, to_text
-from parindex.engine.errors import RuleError
-from parindex.engine.rules import KIND_LABELS, KINDS, compile_rule
+from parindex.engine.rules import KIND_LABELS, KINDS
 
 # (code, title, max, official wording, rule); areas carry no rule and get the sum of their rows.
 AREAS = [
@@ -53,6 +52,9 @@ EXAMPLES: list[tuple[str, str, str, str, dict[str, Any]]] = [
     ("1.12", "Mức độ hài lòng của người dân", "2", "Tỷ lệ hài lòng × 2 điểm",
      {"kind": "survey", "mode": "share", "source": "sipas"}),
     ("1.13", "Chất lượng tham mưu", "1", "Hội đồng thẩm định chấm theo mức độ hoàn thành", {"kind": "judgement"}),
+    ("1.19", "Sáng kiến, cách làm mới", "6", "Sáng kiến cải tiến: tối đa 3 điểm; sáng kiến tiên phong: tối đa 6 điểm",
+     {"kind": "judgement", "categories": [{"key": "cai_tien", "label": "Cải tiến", "max": "3"},
+                                          {"key": "tien_phong", "label": "Tiên phong", "max": "6"}]}),
     ("1.14", "Tuyên truyền CCHC", "1", "Có kế hoạch: 0,5; tổ chức thực hiện từ 80 % trở lên: 0,5",
      {"kind": "composite", "parts": [{"key": "ke_hoach", "label": "Có kế hoạch", "max": "0.5",
                                       "rule": {"kind": "yes_no"}},
@@ -69,9 +71,9 @@ EXAMPLES: list[tuple[str, str, str, str, dict[str, Any]]] = [
     ("1.18", "Kế hoạch kiểm tra", "1", "Chưa ban hành kế hoạch: 0; đã ban hành: 100 % hoàn thành: 1, "
      "dưới 100 %: 0,5",
      {"kind": "condition", "on": {"input": "ban_hanh", "label": "Đã ban hành kế hoạch", "type": "bool"},
-      "branches": [{"when": True, "rule": {"kind": "bands", "measure": "ratio",
-                                           "bands": [{"at_least": "100", "points": "1"}, {"points": "0.5"}]}}],
-      "otherwise": {"kind": "yes_no", "yes": "0", "no": "0"}}),
+      "branches": [{"when": False, "points": "0"},
+                   {"when": True, "rule": {"kind": "bands", "measure": "ratio",
+                                           "bands": [{"at_least": "100", "points": "1"}, {"points": "0.5"}]}}]}),
     ("2.1", "Nhiệm vụ vượt tiến độ", "2", "Mỗi nhiệm vụ vượt tiến độ: +0,5; mỗi nhiệm vụ chậm: −0,5; tối đa 2",
      {"kind": "bonus_penalty", "bonus_per_item": "0.5", "penalty_per_item": "0.5", "cap": "2"}),
     ("3.1", "Báo cáo chậm", "0", "Chậm đến 2 ngày: −1; từ ngày thứ 3 mỗi ngày −1; tối đa −5",
@@ -82,33 +84,15 @@ EXAMPLES: list[tuple[str, str, str, str, dict[str, Any]]] = [
 ]  # fmt: skip
 
 
-def _compiles(rule: dict[str, Any], maximum: str) -> bool:
-    try:
-        compile_rule(rule, maximum)
-    except RuleError:
-        return False
-    return True
-
-
-def examples() -> list[tuple[str, str, str, str, dict[str, Any]]]:
-    """The example rows the running engine scores: a shape it does not know yet is left out
-    rather than shown as a row that would not import."""
-    return [e for e in EXAMPLES if e[4]["kind"] in KINDS and _compiles(e[4], e[2])]
-
-
 def rows() -> list[CriterionRow]:
-    kept = examples()
     criteria = []
     for code, title, area in AREAS:
-        mine = [e for e in kept if e[0].split(".")[0] == code]
-        if not mine:
-            continue
+        mine = [e for e in EXAMPLES if e[0].split(".")[0] == code]
         total = sum((Decimal(e[2]) for e in mine), Decimal(0))
         criteria.append(
             {"code": code, "title": title, "max": str(total), "area": area, "signed": area != "standard",
              "stated": {"criteria": len(mine), "total": str(total)}}
         )  # fmt: skip
-        # Numbered after the filter: a left-out shape leaves no gap for the numbering check to report.
         criteria += [
             {"code": f"{code}.{n}", "title": t, "max": m, "rule_text": text, "rule": r,
              "scoring": SCORING.get(r["kind"], "self")}
@@ -132,7 +116,8 @@ WORDING = {  # the official wording each shape serves, and what the coordinator 
     "bonus_penalty": "“Mỗi việc … cộng x; mỗi việc … trừ y; tối đa z”",
     "comparison": "“Tăng so với năm trước: +1; giảm: −1”",
     "survey": "Chỉ số hài lòng từ điều tra xã hội học (SIPAS)",
-    "judgement": "Hội đồng/thẩm định viên chấm từ 0 đến điểm tối đa",
+    "judgement": "Hội đồng/thẩm định viên chấm từ 0 đến điểm tối đa; hoặc theo loại, mỗi loại một mức "
+    "tối đa: “cải tiến: tối đa 3; tiên phong: tối đa 6” (chọn loại rồi chấm điểm)",
     "composite": "Một tiêu chí gồm nhiều phần chấm khác nhau",
     "not_applicable": "“Trường hợp không phát sinh …: không tính / được x điểm”",
     "nothing_found": "“Không phát hiện vi phạm …: được x điểm”",
@@ -176,6 +161,21 @@ GENERAL = [
     ),
 ]
 GUIDE_TABLE_ROW = len(GENERAL) + 3
+JSON_HOW = {  # the kinds whose "Tham số" cell is JSON: what its keys are
+    "formula": "JSON: “measure”: “ratio” (biến ty_le = b/a × 100, a, b), “percent” (ty_le) hoặc “number” "
+    "(value); “inputs”: [{“key”, “label”, “type”: number/integer/percent}] nếu cần thêm số liệu; “cases”: "
+    "[{“when”: điều kiện, “points”: biểu thức}, …, {“points”: …} = còn lại]. Trường hợp đầu tiên đúng được tính. "
+    "Biểu thức: + − * /, so sánh < <= > >= == !=, and, or, not, min(…), max(…), round(x, n), abs(x); số viết "
+    "dấu chấm (0.5), phần trăm viết số (80 chứ không 80 %).",
+    "condition": "JSON: “on”: {“input”: mã, “label”: tên, “type”: “bool” hoặc “choice” với “choices”: "
+    "[{“key”, “label”}]} hoặc {“criterion”: mã tiêu chí khác}; “branches”: [{“when”: true/false, mã lựa chọn "
+    "hoặc mức điểm {“at_least”: x, …}, và “rule”: quy tắc lồng hoặc “points”: điểm}]; “otherwise”: quy tắc "
+    "hoặc null (= 0 điểm).",
+    "composite": "JSON: “parts”: [{“key”, “label”, “max”, “rule”: quy tắc của phần}]; điểm là tổng các phần.",
+    "not_applicable": "JSON: “rule”: quy tắc khi có phát sinh; “substitute”: điểm được khi không phát sinh, "
+    "hoặc null (không tính, chỉ số quy đổi lại).",
+    "nothing_found": "JSON: “rule”: quy tắc khi có phát hiện; “points”: điểm khi không phát hiện gì.",
+}
 
 
 def guide_rows() -> list[list[str]]:
@@ -183,16 +183,18 @@ def guide_rows() -> list[list[str]]:
     lines += [[name, text] for name, text in GENERAL]
     lines.append([])
     lines.append(["Loại quy tắc", "Văn bản thường viết", "Cách ghi tham số", "Ví dụ ô “Tham số”"])
-    example_of = {rule["kind"]: rule for *_, rule in examples()}
+    example_of = {rule["kind"]: rule for *_, rule in EXAMPLES}
     for kind in KINDS:
         shape = SHAPES.get(kind)
         if kind in JSON_ONLY or shape is None:
-            how = "JSON {…} (xem FORMAT.md)."
+            how = JSON_HOW.get(kind, "JSON {…} (xem FORMAT.md).")
         else:
             settings = "; ".join(f"“{SETTINGS[k].name}: …”" for k in shape.settings)
             listed = {"bounds": "các mức “… : điểm”", "keyed": "các dòng “[mã] Tên: điểm”"}.get(shape.list_style, "")
             if shape.value_key == "percent":
                 listed = "các dòng “[mã] Tên: phần trăm”"
+            if shape.value_word:
+                listed = f"(không bắt buộc) các dòng “[mã] Loại: {shape.value_word} điểm”"
             how = "; ".join(x for x in (settings, listed) if x) or "Không có tham số."
         lines.append([f"{kind}\n({KIND_LABELS.get(kind, '')})", WORDING.get(kind, ""), how,
                       to_text(example_of.get(kind))])  # fmt: skip

@@ -100,65 +100,6 @@ def first_band(bands: Iterable[Band], value: Decimal) -> Band | None:
     return None
 
 
-def band_issues(bands: tuple[Band, ...], unit: str = "") -> list[str]:
-    """Bands that can never match because the bands before them take every value they hold,
-    and points that grow down the list (doing better could earn less)."""
-    problems = [
-        f"Các mức không theo thứ tự: {band.describe(unit)} sẽ không bao giờ được xét (các mức trước đã gồm hết)."
-        for band in shadowed(bands)
-    ]
-    points = [band.points for band in bands]
-    if points != sorted(points, reverse=True):
-        problems.append("Điểm các mức không giảm dần: làm tốt hơn có thể bị ít điểm hơn.")
-    return problems
-
-
-# --- intervals ------------------------------------------------------------------------------
-# A band is an interval of the number line; an endpoint key orders endpoints so that tuples
-# compare as the endpoints do: −∞ < finite < +∞, and at one value a closed lower end comes
-# before an open one (it holds more), an open upper end before a closed one.
-
-
-def _low_key(band: Interval) -> tuple:
-    return (0,) if band.low is None else (1, band.low.value, int(band.low.strict))
-
-
-def _high_key(band: Interval) -> tuple:
-    return (2,) if band.high is None else (1, band.high.value, int(not band.high.strict))
-
-
-def _joins(high: tuple, low: tuple) -> bool:
-    """Whether an interval ending at `high` and one starting at `low` (not before it) leave no gap."""
-    if high == (2,) or low == (0,):
-        return True
-    # High keys end with 1 when closed, low keys with 0 when closed: touching at one value joins
-    # unless both ends are open there.
-    return low[1] < high[1] or (low[1] == high[1] and (high[2] == 1 or low[2] == 0))
-
-
-def shadowed(bands: Iterable[Band]) -> list[Band]:
-    """The bands wholly inside the union of the bands before them."""
-    covered: list[tuple[tuple, tuple]] = []  # disjoint pieces (low key, high key), sorted
-    result = []
-    for band in bands:
-        low, high = _low_key(band), _high_key(band)
-        if any(piece_low <= low and high <= piece_high for piece_low, piece_high in covered):
-            result.append(band)
-            continue
-        covered = _merge([*covered, (low, high)])
-    return result
-
-
-def _merge(pieces: list[tuple[tuple, tuple]]) -> list[tuple[tuple, tuple]]:
-    merged: list[tuple[tuple, tuple]] = []
-    for low, high in sorted(pieces):
-        if merged and _joins(merged[-1][1], low):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
-        else:
-            merged.append((low, high))
-    return merged
-
-
 def band_range(bands: tuple[Band, ...]) -> tuple[Decimal, Decimal]:
     """The fewest and the most points the bands give; a value no band takes scores 0."""
     points = [band.points for band in bands]

@@ -25,6 +25,8 @@ ERR_B_GREATER = "Số đã thực hiện (b = {b}) không được lớn hơn t�
 ERR_A_ZERO = "Tổng số (a) bằng 0: không tính được tỷ lệ."
 ERR_UNKNOWN_CHOICE = "“{value}” không phải là lựa chọn hợp lệ của “{label}”."
 ERR_JUDGEMENT_RANGE = "Điểm chấm phải từ 0 đến {max}."
+ERR_NO_CATEGORY = "Chọn loại trước khi chấm điểm ({names})."
+ERR_CATEGORY_RANGE = "Điểm chấm loại “{label}” phải từ 0 đến {max}."
 ERR_SHARE_RANGE = "Tỷ lệ hài lòng phải từ 0 đến 100 %."
 WARN_CAPPED = "Điểm tính được {raw} vượt điểm tối đa {max}: chỉ tính {max} (lỗi số liệu của bộ tiêu chí)."
 ISSUE_EXCEEDS = "Quy tắc có thể cho {bound} điểm, vượt điểm tối đa {max}."

@@ -16,15 +16,18 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from parindex.engine.bands import band_issues, band_range, first_band, parse_bands
+from parindex.engine.band_coverage import NON_NEGATIVE, PERCENT, WHOLE_LINE, Domain, band_issues
+from parindex.engine.bands import band_range, first_band, parse_bands
 from parindex.engine.errors import InputError, RuleError
 from parindex.engine.numbers import HUNDRED, ZERO, fmt, fmt_percent, fmt_signed, to_decimal
 from parindex.engine.penalties import FixedPenalty, LatePenalty
 from parindex.engine.rule_base import (
     DEFAULT_A_LABEL,
     DEFAULT_B_LABEL,
+    ERR_CATEGORY_RANGE,
     ERR_JUDGEMENT_RANGE,
     ERR_MISSING,
+    ERR_NO_CATEGORY,
     ERR_SHARE_RANGE,
     ERR_UNKNOWN_CHOICE,
     CompiledRule,
@@ -232,7 +235,13 @@ class Bands(CompiledRule):
         return band_range(self.bands)[0]
 
     def issues(self):
-        return super().issues() + band_issues(self.bands, MEASURES[self.measure][1])
+        domain = Domain(
+            PERCENT if self.measure == "ratio" else NON_NEGATIVE,
+            MEASURES[self.measure][1],
+            integer=self.integer,
+            noun=self.value_label[:1].lower() + self.value_label[1:],
+        )
+        return super().issues() + band_issues(self.bands, domain)
 
 
 class CountBands(Bands):
@@ -455,6 +464,11 @@ class Comparison(CompiledRule):
     def lower_bound(self):
         return band_range(self.bands)[0]
 
+    def issues(self):
+        # "Tăng: +1; giảm: −1; còn lại: 0" is no scale from the best down: no order check.
+        domain = Domain(WHOLE_LINE, " %" if self.unit == "percent" else "")
+        return super().issues() + band_issues(self.bands, domain, best_first=False)
+
 
 # Where a survey-scored criterion's share comes from: the SIPAS, one service element or the
 # overall question of the citizens' survey, or a survey the department does not run itself
@@ -520,25 +534,57 @@ class Survey(CompiledRule):
     def lower_bound(self):
         return ZERO if self.mode == "share" else band_range(self.bands)[0]
 
+    def issues(self):
+        return super().issues() + (band_issues(self.bands, Domain(PERCENT, " %")) if self.bands else [])
+
 
 class Judgement(CompiledRule):
+    """The appraiser's points, 0…max; with `categories` ("cải tiến: tối đa 3; tiên phong: tối
+    đa 6") the appraiser picks one and scores within its own maximum."""
+
     kind = "judgement"
     label = "Thẩm định viên chấm"
 
+    def __init__(self, params, max_points):
+        super().__init__(params, max_points)
+        self.categories = keyed(param_list(params, "categories"), "max", "loại") if "categories" in params else {}
+        if any(cap < 0 for _, cap in self.categories.values()):
+            raise RuleError("Điểm tối đa của một loại không được âm.")
+
     def fields(self):
-        return [InputField("points", f"Điểm chấm (0 – {fmt(self.max)})", "number")]
+        points = InputField("points", f"Điểm chấm (0 – {fmt(self.max)})", "number")
+        if not self.categories:
+            return [points]
+        choices = tuple((key, f"{label} (tối đa {fmt(cap)})") for key, (label, cap) in self.categories.items())
+        return [InputField("category", "Loại", "choice", choices), InputField("points", "Điểm chấm", "number")]
 
     def normalize(self, raw):
         points = number_input(raw, "points", "Điểm chấm")
-        if points > self.max:
-            raise InputError(ERR_JUDGEMENT_RANGE.format(max=fmt(self.max)))
-        return {"points": points}
+        if not self.categories:
+            if points > self.max:
+                raise InputError(ERR_JUDGEMENT_RANGE.format(max=fmt(self.max)))
+            return {"points": points}
+        category = str(raw.get("category") or "")
+        if not category:
+            raise InputError(ERR_NO_CATEGORY.format(names=", ".join(label for label, _ in self.categories.values())))
+        if category not in self.categories:
+            raise InputError(ERR_UNKNOWN_CHOICE.format(value=category, label="Loại"))
+        label, cap = self.categories[category]
+        if points > cap:
+            raise InputError(ERR_CATEGORY_RANGE.format(label=label, max=fmt(cap)))
+        return {"category": category, "points": points}
 
     def raw_points(self, inputs):
         return inputs["points"]
 
     def explain(self, inputs, raw):
+        if "category" in inputs:
+            label, cap = self.categories[inputs["category"]]
+            return f"{label} (tối đa {fmt(cap)}): {fmt(raw)} điểm"
         return f"Chấm theo đánh giá: {fmt(raw)}/{fmt(self.max)} điểm"
+
+    def upper_bound(self):
+        return max(cap for _, cap in self.categories.values()) if self.categories else self.max
 
 
 class Composite(CompiledRule):

@@ -8,6 +8,7 @@ import pytest
 from parindex.criteria.document import read_yaml, write_yaml
 from parindex.criteria.spreadsheet import read_workbook, write_workbook
 from parindex.engine.criteria_check import ERROR, check_set
+from parindex.engine.rules import compile_rule
 
 LIBRARY = Path(__file__).resolve().parents[1] / "library"
 
@@ -45,6 +46,17 @@ def test_seed_004_data_errors_show_in_the_report_exactly_as_the_source_has_them(
     assert ("8", "Quy tắc có thể cho 8 điểm, vượt điểm tối đa 7.") in messages
     assert ("9", "Điểm tối đa 3 khác tổng điểm tối đa các tiêu chí con (9.1, 9.2) là 6.") in messages
     assert ("2.3", "Đánh số bị thiếu: 2.3.2.") in messages
+
+
+def test_seed_004_area_8_keeps_the_sources_hole_and_the_report_names_it():
+    document = load("dn-sct-2019")
+    messages = {(i.code, i.level, i.message) for i in report(document)}
+    assert ("8", "warning", "Không có mức điểm cho giá trị từ 2 đến 6 (số sáng kiến), được 0 điểm.") in messages
+    # "Tăng: +1; giảm: −1" says nothing of an unchanged PAPI score: reported, scored by the otherwise band.
+    assert ("9.2.2", "warning", "Không có mức điểm cho giá trị đúng 0, rơi vào mức còn lại (0 điểm).") in messages
+    area_8 = next(row for row in document.rows if row.code == "8")
+    three = compile_rule(area_8.rule, area_8.max_points).evaluate({"value": 3})
+    assert (three.points, three.explanation) == (0, "Số lượng 3: không đạt mức nào → 0 điểm")
 
 
 def test_seed_003_keeps_its_numbering_gaps():

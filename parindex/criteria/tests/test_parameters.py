@@ -68,3 +68,15 @@ def test_any_checklist_reads_back_unchanged_in_compact_form_or_json(items):
     rule = {"kind": "checklist", "items": [{"key": f"k{i}", "label": t, "points": p} for i, (t, p) in enumerate(items)]}
     params = {k: v for k, v in rule.items() if k != "kind"}
     assert parse("checklist", to_text(rule)) == params
+
+
+def test_judgement_categories_are_written_with_their_cap_and_read_back():
+    text = "[cai_tien] Cải tiến: tối đa 3\n[tien_phong] Tiên phong: tối đa 6"
+    params = {"categories": [{"key": "cai_tien", "label": "Cải tiến", "max": "3"},
+                             {"key": "tien_phong", "label": "Tiên phong", "max": "6"}]}  # fmt: skip
+    assert parse("judgement", text) == params
+    assert to_text({"kind": "judgement", **params}) == text
+    assert parse("judgement", "Cải tiến: 2,5") == {"categories": [{"key": "m1", "label": "Cải tiến", "max": "2.5"}]}
+    assert parse("judgement", "") == {}
+    with pytest.raises(ParamError, match="dòng 1"):
+        parse("judgement", "[x] Cải tiến: tối đa ba")

@@ -1,6 +1,7 @@
 """The Excel template: a coordinator types a set in, and gets every problem by row and column."""
 
 import io
+from decimal import Decimal as D
 from pathlib import Path
 
 import openpyxl
@@ -12,7 +13,7 @@ from parindex.criteria.document import read_yaml
 from parindex.criteria.models import CriteriaSet
 from parindex.criteria.spreadsheet import COLUMNS, GUIDE, SHEET, TABLE_ROW, read_workbook, where, write_workbook
 from parindex.engine.criteria_check import check_set
-from parindex.engine.rules import KINDS
+from parindex.engine.rules import KINDS, compile_rule
 
 LIBRARY = Path(__file__).resolve().parents[1] / "library"
 COLUMN = {key: position for position, (key, _, _) in enumerate(COLUMNS, start=1)}
@@ -81,6 +82,28 @@ def test_the_example_rows_import_with_only_the_missing_header_to_fill_in():
     assert months["bands"][1] == {"at_most": "2.5", "points": "0.5"}
     checklist = next(r for r in rules if r["kind"] == "checklist")
     assert checklist["items"][0] == {"key": "dung_han", "label": "Đúng thời hạn", "points": "0.5"}
+
+
+def test_the_formula_condition_and_category_rows_are_typed_in_their_cell_and_score_as_written():
+    sheet = book_of(write_workbook())[SHEET]
+    cells = {row[COLUMN["kind"] - 1]: row[COLUMN["params"] - 1]
+             for row in sheet.iter_rows(min_row=TABLE_ROW + 1, values_only=True)}  # fmt: skip
+    assert cells["formula"].startswith("{")
+    assert "ty_le / 80 * 6" in cells["formula"]
+    assert cells["condition"].startswith("{")
+    assert '"on": {"input": "ban_hanh"' in cells["condition"]
+    assert cells["judgement"] == "[cai_tien] Cải tiến: tối đa 3\n[tien_phong] Tiên phong: tối đa 6"
+    rows = {row.rule["kind"]: row for row in read_workbook(saved(filled_template())).rows if row.rule}
+    score = lambda kind, inputs: compile_rule(rows[kind].rule, rows[kind].max_points).evaluate(inputs)  # noqa: E731
+    assert score("formula", {"a": 10, "b": 7}).explanation.endswith("70 % / 80 % × 6 = 5,25 điểm")
+    assert score("condition", {"ban_hanh": False}).points == 0
+    assert score("condition", {"ban_hanh": True, "co": {"a": 10, "b": 9}}).points == D("0.5")
+    assert score("judgement", {"category": "tien_phong", "points": 5}).explanation == "Tiên phong (tối đa 6): 5 điểm"
+    guide = {str(row[0]).split("\n")[0]: row for row in book_of(write_workbook())[GUIDE].iter_rows(values_only=True)
+             if row and row[0]}  # fmt: skip
+    assert "biến ty_le = b/a × 100" in guide["formula"][2]
+    assert "“branches”" in guide["condition"][2]
+    assert guide["judgement"][2] == "(không bắt buộc) các dòng “[mã] Loại: tối đa điểm”"
 
 
 @pytest.mark.usefixtures("demo")

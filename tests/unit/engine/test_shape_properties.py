@@ -6,7 +6,8 @@ from decimal import Decimal as D
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from parindex.engine.bands import first_band, parse_bands, shadowed
+from parindex.engine.band_coverage import shadowed
+from parindex.engine.bands import first_band, parse_bands
 from parindex.engine.numbers import apply_rounding, fmt, to_decimal
 from parindex.engine.rules import compile_rule
 

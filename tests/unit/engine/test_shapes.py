@@ -146,7 +146,8 @@ def test_a_band_the_bands_before_it_cover_is_reported():
     rule = {"kind": "bands", "bands": [{"above": "90", "points": "2"}, {"at_least": "70", "points": "1"},
                                        {"at_least": "80", "at_most": "85", "points": "1"}]}  # fmt: skip
     assert compile_rule(rule, "2").issues() == [
-        "Các mức không theo thứ tự: mức ≥ 80 và ≤ 85 sẽ không bao giờ được xét (các mức trước đã gồm hết)."
+        "Các mức không theo thứ tự: mức ≥ 80 và ≤ 85 sẽ không bao giờ được xét (các mức trước đã gồm hết).",
+        "Không có mức điểm cho giá trị từ 0 đến dưới 70, được 0 điểm.",
     ]
 
 
